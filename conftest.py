@@ -1,0 +1,128 @@
+"""Personas shared by every test (DESIGN habit 4): an owner and an analyst in the owning
+force, a partner member, a read-only reader, an outsider from another partnership, a
+platform administrator, and the anonymous visitor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from socprofiles.accounts.models import OrganisationKind, Partnership, PartnershipRole, User
+from socprofiles.accounts.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    TOTPDeviceFactory,
+    UserFactory,
+)
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Log in as if through the pages: password, then a confirmed TOTP device."""
+    device = user.totpdevice_set.filter(confirmed=True).first() or TOTPDeviceFactory(user=user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@dataclass
+class World:
+    partnership: Partnership
+    other_partnership: Partnership
+    force: Any
+    council: Any
+    owner: User
+    analyst: User
+    member: User
+    reader: User
+    outsider: User
+    admin: User
+    dataset: Any = None
+    data_file: Any = None
+    reference: Any = None
+    assessment: Any = None
+    issue: Any = None
+
+    def persona(self, name: str) -> User | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+PERSONAS = ("owner", "analyst", "member", "reader", "outsider", "admin", "anonymous")
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    force = OrganisationFactory(name="Test Constabulary", kind=OrganisationKind.POLICE_FORCE)
+    council = OrganisationFactory(name="Test Council", kind=OrganisationKind.LOCAL_AUTHORITY)
+    other_force = OrganisationFactory(name="Other Police", kind=OrganisationKind.POLICE_FORCE)
+    partnership = PartnershipFactory(lead_organisation=force, name="Testshire SOC Partnership")
+    other = PartnershipFactory(lead_organisation=other_force, name="Otherland SOC Partnership")
+
+    def person(username: str, organisation: Any, partnership: Any, role: str | None) -> User:
+        user = UserFactory(username=username, organisation=organisation)
+        if partnership is not None:
+            MembershipFactory(partnership=partnership, user=user, role=role)
+        return user
+
+    w = World(
+        partnership=partnership,
+        other_partnership=other,
+        force=force,
+        council=council,
+        owner=person("owner", force, partnership, PartnershipRole.OWNER),
+        analyst=person("analyst", force, partnership, PartnershipRole.AUTHOR),
+        member=person("member", council, partnership, PartnershipRole.MEMBER),
+        reader=person("reader", council, partnership, PartnershipRole.READER),
+        outsider=person("outsider", other_force, other, PartnershipRole.OWNER),
+        admin=UserFactory(username="admin", organisation=None, is_superuser=True, is_staff=True),
+    )
+    partnership.police_lead = w.owner
+    partnership.save()
+    from socprofiles.datasets.models import DataFile, DataSet, FileStatus
+
+    w.dataset = DataSet.objects.create(
+        partnership=partnership,
+        owner=council,
+        kind="feed",
+        feed="counts_by_area",
+        title="Council counts by area",
+    )
+    w.data_file = DataFile.objects.create(
+        dataset=w.dataset, original_name="counts.csv", status=FileStatus.IMPORTED
+    )
+    w.reference = DataSet.objects.create(
+        owner=force, kind="imd2019_domains", title="Indices of Deprivation 2019"
+    )
+    from socprofiles.morile import services as morile
+
+    # A MoRiLE assessment open for scoring, the analyst and the council member invited.
+    w.assessment = morile.assessment_create(
+        actor=None, partnership=partnership, title="Strategic assessment 2027"
+    )
+    w.issue = morile.issue_add(
+        actor=None, assessment=w.assessment, name="Modern slavery", theme="Exploitation"
+    )
+    for scorer in (w.analyst, w.member):
+        morile.scorer_invite(actor=None, assessment=w.assessment, user=scorer)
+    morile.assessment_open_scoring(actor=None, assessment=w.assessment)
+    return w
+
+
+@pytest.fixture
+def client_for(world: World):  # type: ignore[no-untyped-def]
+    """client_for("owner") → a signed-in test client; client_for("anonymous") → anonymous."""
+
+    def make(name: str) -> Client:
+        client = Client()
+        user = world.persona(name)
+        if user is not None:
+            sign_in(client, user)
+        return client
+
+    return make

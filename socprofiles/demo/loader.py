@@ -1,0 +1,302 @@
+"""Loads the demo partnership. Idempotent: running it again changes nothing that is
+already there, so `make demo` can run it every time."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from socprofiles.accounts import services as accounts
+from socprofiles.accounts.models import (
+    Area,
+    AreaKind,
+    Organisation,
+    Partnership,
+    PartnershipMembership,
+    User,
+)
+from socprofiles.datasets import services as datasets
+from socprofiles.datasets.models import Clearance, DataSet, FileStatus
+
+from . import fixtures
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "demo_data"
+
+Say = Callable[[str], None]
+
+
+def _area(kind: str, code: str, name: str, parent: Area | None) -> Area:
+    lookup: dict[str, Any] = {"kind": kind, "code": code} if code else {"kind": kind, "name": name}
+    area, _ = Area.objects.update_or_create(**lookup, defaults={"name": name, "parent": parent})
+    return area
+
+
+def _census_rows() -> list[dict[str, str]]:
+    """The shipped cut of the 2011 Census look-up, in its published (positional) layout."""
+    with gzip.open(
+        DATA_DIR / "census_2011_population_durham.csv.gz", "rt", encoding="utf-8"
+    ) as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        return [
+            {
+                "lad_code": r[2],
+                "lad_name": r[3].removesuffix(" UA"),
+                "msoa_code": r[4],
+                "msoa_name": r[5],
+                "lsoa_code": r[6],
+                "lsoa_name": r[7],
+            }
+            for r in reader
+        ]
+
+
+def load_areas(say: Say) -> None:
+    code, name = fixtures.DURHAM_FORCE_AREA
+    force = _area(AreaKind.FORCE_AREA, code, name, None)
+    rows = _census_rows()
+    existing = set(Area.objects.filter(kind=AreaKind.LSOA).values_list("code", flat=True))
+    lads: dict[str, Area] = {}
+    msoas: dict[str, Area] = {}
+    new_lsoas = []
+    for row in rows:
+        lad = lads.get(row["lad_code"])
+        if lad is None:
+            lad = lads[row["lad_code"]] = _area(
+                AreaKind.LOCAL_AUTHORITY, row["lad_code"], row["lad_name"], force
+            )
+        msoa = msoas.get(row["msoa_code"])
+        if msoa is None:
+            msoa = msoas[row["msoa_code"]] = _area(
+                AreaKind.MSOA, row["msoa_code"], row["msoa_name"], lad
+            )
+        if row["lsoa_code"] not in existing:
+            new_lsoas.append(
+                Area(kind=AreaKind.LSOA, code=row["lsoa_code"], name=row["lsoa_name"], parent=msoa)
+            )
+    Area.objects.bulk_create(new_lsoas)
+    for csp_name, lad_code in fixtures.DURHAM_CSPS:
+        _area(AreaKind.CSP, "", csp_name, lads[lad_code])
+    north_code, north_name = fixtures.NORTHUMBRIA_FORCE_AREA
+    northumbria = _area(AreaKind.FORCE_AREA, north_code, north_name, None)
+    for lad_code, lad_name in fixtures.NORTHUMBRIA_LADS:
+        _area(AreaKind.LOCAL_AUTHORITY, lad_code, lad_name, northumbria)
+    say(f"areas: 2 force areas, {len(lads) + 6} local authorities, {len(rows)} LSOAs")
+
+
+def load_organisations(say: Say) -> None:
+    for spec in fixtures.ORGANISATIONS:
+        area = Area.objects.filter(code=spec.area_code).first() if spec.area_code else None
+        Organisation.objects.update_or_create(
+            slug=spec.slug,
+            defaults={
+                "name": spec.name,
+                "kind": spec.kind,
+                "short_name": spec.short_name,
+                "code": spec.code,
+                "area": area,
+                "website": spec.website,
+            },
+        )
+    say(f"organisations: {len(fixtures.ORGANISATIONS)}")
+
+
+def load_people(say: Say) -> None:
+    created = 0
+    for person in fixtures.PEOPLE:
+        if User.objects.filter(username=person.username).exists():
+            continue
+        organisation = (
+            Organisation.objects.get(slug=person.organisation) if person.organisation else None
+        )
+        accounts.user_create(
+            username=person.username,
+            full_name=person.full_name,
+            email=f"{person.username}@demo.invalid",
+            organisation=organisation,
+            job_title=person.job_title,
+            vetting_level=person.vetting,
+            password=fixtures.DEMO_PASSWORD,
+            is_demo=True,
+            is_superuser=person.superuser,
+        )
+        created += 1
+    say(f"people: {len(fixtures.PEOPLE)} fictional ({created} new)")
+
+
+def _partnership(
+    slug: str, name: str, area_code: str, lead_slug: str, owner_username: str, description: str
+) -> Partnership:
+    partnership = Partnership.objects.filter(slug=slug).first()
+    if partnership is None:
+        partnership = accounts.partnership_create(
+            actor=None,
+            name=name,
+            slug=slug,
+            area=Area.objects.get(kind=AreaKind.FORCE_AREA, code=area_code),
+            lead_organisation=Organisation.objects.get(slug=lead_slug),
+            owner=User.objects.get(username=owner_username),
+            description=description,
+        )
+    return partnership
+
+
+def load_partnerships(say: Say) -> None:
+    durham = _partnership(
+        fixtures.DEMO_SLUG,
+        "County Durham and Darlington SOC Partnership",
+        fixtures.DURHAM_FORCE_AREA[0],
+        "durham-constabulary",
+        "durham.owner",
+        "The multi-agency partnership that tackles serious and organised crime across County "
+        "Durham and Darlington, through the Safe Durham Partnership and Darlington's community "
+        "safety partnership. (Demonstration: the people are fictional.)",
+    )
+    for slug in fixtures.DURHAM_MEMBER_ORGS:
+        accounts.partnership_organisation_add(
+            actor=None, partnership=durham, organisation=Organisation.objects.get(slug=slug)
+        )
+    northumbria = _partnership(
+        fixtures.OTHER_SLUG,
+        "Northumbria SOC Partnership",
+        fixtures.NORTHUMBRIA_FORCE_AREA[0],
+        "northumbria-police",
+        "northumbria.owner",
+        "A neighbouring partnership, present in the demonstration to show that partnerships "
+        "cannot see each other's information.",
+    )
+    by_slug = {durham.slug: durham, northumbria.slug: northumbria}
+    for person in fixtures.PEOPLE:
+        if person.role is None:
+            continue
+        partnership = by_slug[person.partnership]
+        user = User.objects.get(username=person.username)
+        if not PartnershipMembership.objects.filter(partnership=partnership, user=user).exists():
+            accounts.membership_add(
+                actor=None, partnership=partnership, user=user, role=person.role
+            )
+    accounts.partnership_set_positions(
+        actor=None,
+        partnership=durham,
+        positions={
+            position: User.objects.get(username=username)
+            for position, username in fixtures.POSITIONS.items()
+        },
+    )
+    say(
+        f"partnerships: {durham.slug} ({durham.memberships.count()} members, "
+        f"{durham.member_organisations.count()} organisations), {northumbria.slug}"
+    )
+
+
+def _import(dataset: DataSet, paths: list[Path]) -> None:
+    """Import shipped files this data set does not have yet (by content), as one batch."""
+    have = set(dataset.files.filter(status=FileStatus.IMPORTED).values_list("sha256", flat=True))
+    todo = [p for p in paths if hashlib.sha256(p.read_bytes()).hexdigest() not in have]
+    data_files = [
+        datasets.data_file_register(
+            actor=None, dataset=dataset, path=path, original_name=path.name, keep_in_place=True
+        )
+        for path in todo
+    ]
+    datasets.data_file_import_many(data_files=data_files)
+    for data_file in data_files:
+        data_file.refresh_from_db()
+        if data_file.status != FileStatus.IMPORTED:
+            raise RuntimeError(f"The demo file {data_file} did not import: {data_file.message}")
+
+
+def _dataset(partnership: Partnership | None, owner_slug: str, kind: str, **fields: str) -> DataSet:
+    owner = Organisation.objects.get(slug=owner_slug)
+    existing = DataSet.objects.filter(partnership=partnership, owner=owner, kind=kind).first()
+    if existing is not None:
+        return existing
+    return datasets.dataset_create(
+        actor=None,
+        partnership=partnership,
+        owner=owner,
+        kind=kind,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+OGL = "Open Government Licence v3.0"
+OGL_TEXT = "Contains public sector information licensed under the Open Government Licence v3.0."
+ONS_TEXT = (
+    "Source: Office for National Statistics licensed under the Open Government Licence v3.0. "
+    "Contains OS data © Crown copyright and database right."
+)
+
+
+_AREA = "(County Durham and Darlington)"
+_IOD = "Ministry of Housing, Communities and Local Government, English Indices of Deprivation 2019"
+
+# owner, kind, shipped file, title, source, attribution
+REFERENCE = [
+    ("ons", "census2011_population", "census_2011_population_durham.csv.gz",
+     f"2011 Census: LSOA population and households {_AREA}",
+     "Office for National Statistics, 2011 Census", ONS_TEXT),
+    ("mhclg", "imd2019_rank", "File_1_-_IMD2019_Index_of_Multiple_Deprivation_durham.csv.gz",
+     f"English Indices of Deprivation 2019, File 1: IMD rank and decile {_AREA}", _IOD, OGL_TEXT),
+    ("mhclg", "imd2019_domains", "File_2_-_IoD2019_Domains_of_Deprivation_durham.csv.gz",
+     f"English Indices of Deprivation 2019, File 2: domains {_AREA}", _IOD, OGL_TEXT),
+    ("mhclg", "imd2019_population", "File_6_-_IoD2019_Population_Denominators_durham.csv.gz",
+     f"English Indices of Deprivation 2019, File 6: population {_AREA}", _IOD, OGL_TEXT),
+    ("ons", "lsoa_boundaries", "lsoa_boundaries_durham.geojson.gz",
+     f"LSOA boundaries, December 2011, super generalised {_AREA}",
+     "Office for National Statistics, Open Geography Portal", ONS_TEXT),
+]  # fmt: skip
+
+
+def load_datasets(say: Say) -> None:
+    """Reference data for the force area and the force's 2022 street crime, imported with
+    the real importers from the shipped files."""
+    for owner, kind, name, title, source, attribution in REFERENCE:
+        dataset = _dataset(
+            None, owner, kind, title=title, source=source, licence=OGL, attribution=attribution
+        )
+        _import(dataset, [DATA_DIR / name])
+    durham = Partnership.objects.get(slug=fixtures.DEMO_SLUG)
+    street = _dataset(
+        durham,
+        "durham-constabulary",
+        "police_street",
+        title="Durham Constabulary street-level crime, January to November 2022",
+        description="Police recorded crime and anti-social behaviour, as published on "
+        "data.police.uk.",
+        source="data.police.uk",
+        licence=OGL,
+        attribution=OGL_TEXT,
+    )
+    _import(street, sorted((DATA_DIR / "police_uk").glob("*.csv.gz")))
+    if street.clearance != Clearance.CLEARED:
+        street.clearance = Clearance.CLEARED
+        street.clearance_note = "Published open data (data.police.uk)."
+        street.save(update_fields=["clearance", "clearance_note"])
+    datasets.placement_refresh()
+    rows = sum(f.imported for f in street.files.filter(status=FileStatus.IMPORTED))
+    say(f"data sets: census, deprivation, LSOA boundaries, street crime ({rows:,} records)")
+
+
+STEPS: list[Callable[[Say], None]] = [
+    load_areas,
+    load_organisations,
+    load_people,
+    load_partnerships,
+    load_datasets,
+]
+
+
+def load_demo(*, say: Say = print) -> None:
+    for step in STEPS:
+        if step is load_datasets:
+            step(say)  # each file imports in its own transaction, all or nothing
+            continue
+        with transaction.atomic():
+            step(say)

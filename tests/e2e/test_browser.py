@@ -1,0 +1,90 @@
+"""Sign in through the real pages in Chromium, with the second factor, and check every
+page visited for WCAG 2.2 AA (axe-core) and for Content-Security-Policy violations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django_otp.oath import totp
+
+from conftest import World
+from socprofiles.accounts.tests.factories import TEST_PASSWORD, TOTPDeviceFactory
+
+from .conftest import describe, run_axe
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _assert_accessible(page: Any, where: str) -> None:
+    violations = run_axe(page)
+    assert not violations, f"{where}: accessibility violations\n{describe(violations)}"
+    assert not page.csp_violations, f"{where}: CSP violations {page.csp_violations}"
+
+
+def test_sign_in_with_two_factor_and_visit_the_home_page(
+    live_server: Any, page: Any, world: World
+) -> None:
+    device = TOTPDeviceFactory(user=world.owner)
+    page.goto(f"{live_server.url}/")
+    assert page.url.startswith(f"{live_server.url}/accounts/login/")
+    _assert_accessible(page, "sign-in page")
+
+    page.get_by_label("User name").fill("owner")
+    page.get_by_label("Password").fill("wrong-password-here")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    _assert_accessible(page, "sign-in page with an error")
+
+    page.get_by_label("User name").fill("owner")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/two-factor/verify/**")
+    _assert_accessible(page, "security code page")
+
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    page.get_by_label("Security code").fill(f"{code:06d}")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.get_by_role("heading", name="Your partnerships").is_visible()
+    assert page.get_by_role("link", name=world.partnership.name).is_visible()
+    _assert_accessible(page, "home page")
+
+    # GOV.UK Frontend's JavaScript ran (loaded from our own static files, not a CDN).
+    assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
+
+    page.get_by_role("link", name=world.partnership.name).click()
+    banners = page.locator("[data-classification]")
+    assert banners.count() == 2
+    assert banners.first.inner_text().strip().startswith("OFFICIAL")
+    _assert_accessible(page, "partnership page")
+
+    for path in (
+        f"/partnerships/{world.partnership.slug}/members/",
+        f"/partnerships/{world.partnership.slug}/audit/",
+        f"/partnerships/{world.partnership.slug}/datasets/",
+        f"/partnerships/{world.partnership.slug}/datasets/new/",
+        f"/datasets/{world.dataset.pk}/",
+        f"/datasets/files/{world.data_file.pk}/",
+        "/reference-data/",
+        "/feeds/",
+        "/organisations/",
+        "/areas/",
+        "/accounts/profile/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        _assert_accessible(page, path)
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/")
+    assert page.get_by_text("You have signed out.").is_visible()
+
+
+def test_first_sign_in_sets_up_an_authenticator(live_server: Any, page: Any, world: World) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("User name").fill("member")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/two-factor/setup/**")
+    assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
+    _assert_accessible(page, "two-factor set-up page")

@@ -1,0 +1,434 @@
+"""Deny by default, proved (DESIGN habit 3): every URL pattern and every API operation is
+requested as every persona, and the answer must be the one declared here. A new route
+without a declared expectation fails the test, so nobody can add a page and forget to
+decide who may see it."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from conftest import World, sign_in
+from socprofiles.accounts.models import PartnershipMembership
+
+LOGIN = "login"  # a redirect to the sign-in page
+TWO_FACTOR = "2fa"  # a redirect to the second-factor page
+PERSONAS = ("owner", "analyst", "member", "reader", "outsider", "admin", "unverified", "anonymous")
+TEAM = ("analyst", "member", "reader")
+SIGNED_IN = ("owner", "analyst", "member", "reader", "outsider", "admin")
+
+
+def expect(
+    *,
+    owner: Any,
+    team: Any,
+    outsider: Any,
+    admin: Any,
+    anonymous: Any = LOGIN,
+    unverified: Any = TWO_FACTOR,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """team covers analyst, member and reader unless one of them is given on its own."""
+    result = {"owner": owner, "outsider": outsider, "admin": admin, "anonymous": anonymous}
+    result.update(dict.fromkeys(TEAM, team))
+    result["unverified"] = unverified
+    result.update(overrides)
+    return result
+
+
+ANY_SIGNED_IN = expect(owner=200, team=200, outsider=200, admin=200)
+OWNER_ONLY = expect(owner=200, team=403, outsider=404, admin=404)
+MEMBERS = expect(owner=200, team=200, outsider=404, admin=404)
+# Owners and authors for any member organisation; members for their own (the test data set
+# belongs to the member's council); readers only read.
+CONTRIBUTE = expect(owner=200, team=200, outsider=404, admin=404, reader=403)
+POST_ONLY = expect(owner=405, team=405, outsider=405, admin=405)
+# The test assessment is open for scoring; the analyst and the member are its scorers.
+SCORERS = expect(owner=403, team=200, outsider=404, admin=404, reader=403)
+NOT_YET = expect(owner=403, team=403, outsider=404, admin=404)
+# Public pages; someone half-way through signing in is still sent to finish it first.
+PUBLIC = expect(owner=200, team=200, outsider=200, admin=200, anonymous=200)
+
+# name -> (how to build its URL from the world, expected status per persona)
+PAGES: dict[str, tuple[Callable[[World], dict[str, Any]], dict[str, Any]]] = {
+    "core:home": (lambda w: {}, ANY_SIGNED_IN),
+    "core:accessibility": (lambda w: {}, PUBLIC),
+    "core:data_sources": (lambda w: {}, PUBLIC),
+    "core:health": (lambda w: {}, {**PUBLIC, "unverified": 200}),
+    "accounts:login": (
+        lambda w: {},
+        expect(owner=302, team=302, outsider=302, admin=302, anonymous=200, unverified=302),
+    ),
+    "accounts:logout": (
+        lambda w: {},
+        expect(owner=405, team=405, outsider=405, admin=405, anonymous=405, unverified=405),
+    ),
+    # Already verified people are sent on; the unverified see the form.
+    "accounts:two_factor_setup": (
+        lambda w: {},
+        expect(owner=302, team=302, outsider=302, admin=302, unverified=302),
+    ),
+    "accounts:two_factor_verify": (
+        lambda w: {},
+        expect(owner=302, team=302, outsider=302, admin=302, unverified=200),
+    ),
+    "accounts:profile": (lambda w: {}, ANY_SIGNED_IN),
+    "accounts:organisation_list": (lambda w: {}, ANY_SIGNED_IN),
+    "accounts:organisation_detail": (lambda w: {"slug": w.council.slug}, ANY_SIGNED_IN),
+    "accounts:area_list": (lambda w: {}, ANY_SIGNED_IN),
+    "accounts:area_detail": (lambda w: {"pk": w.partnership.area_id}, ANY_SIGNED_IN),
+    "accounts:partnership_list": (lambda w: {}, ANY_SIGNED_IN),
+    "accounts:partnership_detail": (lambda w: {"slug": w.partnership.slug}, MEMBERS),
+    "accounts:partnership_members": (lambda w: {"slug": w.partnership.slug}, OWNER_ONLY),
+    "accounts:partnership_positions": (lambda w: {"slug": w.partnership.slug}, OWNER_ONLY),
+    "accounts:membership_role": (
+        lambda w: {"slug": w.partnership.slug, "pk": _reader_membership(w)},
+        OWNER_ONLY,
+    ),
+    "accounts:membership_remove": (
+        lambda w: {"slug": w.partnership.slug, "pk": _reader_membership(w)},
+        OWNER_ONLY,
+    ),
+    "audit:partnership_audit": (lambda w: {"slug": w.partnership.slug}, OWNER_ONLY),
+    "audit:partnership_audit_csv": (lambda w: {"slug": w.partnership.slug}, OWNER_ONLY),
+    "datasets:partnership_datasets": (lambda w: {"slug": w.partnership.slug}, MEMBERS),
+    "datasets:dataset_create": (lambda w: {"slug": w.partnership.slug}, CONTRIBUTE),
+    "datasets:dataset_detail": (lambda w: {"pk": w.dataset.pk}, MEMBERS),
+    "datasets:dataset_edit": (lambda w: {"pk": w.dataset.pk}, CONTRIBUTE),
+    "datasets:dataset_upload": (lambda w: {"pk": w.dataset.pk}, POST_ONLY),
+    "datasets:clearance_request": (lambda w: {"pk": w.dataset.pk}, POST_ONLY),
+    "datasets:clearance_decide": (lambda w: {"pk": w.dataset.pk}, POST_ONLY),
+    "datasets:file_detail": (lambda w: {"pk": w.data_file.pk}, MEMBERS),
+    "datasets:file_progress": (lambda w: {"pk": w.data_file.pk}, MEMBERS),
+    "datasets:file_delete": (lambda w: {"pk": w.data_file.pk}, CONTRIBUTE),
+    "datasets:reference_data": (lambda w: {}, ANY_SIGNED_IN),
+    "datasets:feed_list": (lambda w: {}, ANY_SIGNED_IN),
+    "morile:partnership_assessments": (lambda w: {"slug": w.partnership.slug}, MEMBERS),
+    "morile:assessment_detail": (lambda w: {"pk": w.assessment.pk}, MEMBERS),
+    "morile:issue_add": (lambda w: {"pk": w.assessment.pk}, POST_ONLY),
+    "morile:issues_import": (lambda w: {"pk": w.assessment.pk}, POST_ONLY),
+    "morile:scorer_invite": (lambda w: {"pk": w.assessment.pk}, POST_ONLY),
+    "morile:assessment_stage": (
+        lambda w: {"pk": w.assessment.pk, "action": "close"},
+        POST_ONLY,
+    ),
+    "morile:my_scoring": (lambda w: {"pk": w.assessment.pk}, SCORERS),
+    "morile:issue_score": (lambda w: {"pk": w.assessment.pk, "issue_pk": w.issue.pk}, SCORERS),
+    "morile:consensus": (lambda w: {"pk": w.assessment.pk}, NOT_YET),
+    "morile:issue_agree": (lambda w: {"pk": w.assessment.pk, "issue_pk": w.issue.pk}, NOT_YET),
+    "morile:shortlist": (lambda w: {"pk": w.assessment.pk}, POST_ONLY),
+    "morile:matrix": (lambda w: {"pk": w.assessment.pk}, MEMBERS),
+    "morile:matrix_export": (lambda w: {"pk": w.assessment.pk, "fmt": "xlsx"}, MEMBERS),
+    "morile:model_list": (lambda w: {}, ANY_SIGNED_IN),
+    "morile:model_detail": (lambda w: {"model_id": "thematic@1"}, ANY_SIGNED_IN),
+    # The API's own URL patterns are checked operation by operation below.
+    "api:openapi-json": (lambda w: {}, ANY_SIGNED_IN),
+    "api:openapi-view": (lambda w: {}, ANY_SIGNED_IN),
+}
+
+# Pages that carry protectively marked content and so must show the banner twice.
+MARKED = {
+    "accounts:partnership_detail",
+    "accounts:partnership_members",
+    "accounts:partnership_positions",
+    "accounts:membership_role",
+    "accounts:membership_remove",
+    "audit:partnership_audit",
+    "datasets:partnership_datasets",
+    "datasets:dataset_create",
+    "datasets:dataset_detail",
+    "datasets:dataset_edit",
+    "datasets:file_detail",
+    "datasets:file_delete",
+    "morile:partnership_assessments",
+    "morile:assessment_detail",
+    "morile:my_scoring",
+    "morile:issue_score",
+    "morile:matrix",
+}
+
+API_READ_OPEN = expect(owner=200, team=200, outsider=200, admin=200, anonymous=401, unverified=401)
+API_MEMBERS = expect(owner=200, team=200, outsider=404, admin=404, anonymous=401, unverified=401)
+
+
+def _api_write(success: int) -> dict[str, Any]:
+    return expect(owner=success, team=403, outsider=404, admin=404, anonymous=401, unverified=401)
+
+
+# (method, OpenAPI path) -> (path parameters, JSON body, expected status per persona)
+API: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Any, dict[str, Any]]] = {
+    ("get", "/api/me"): (lambda w: {}, None, API_READ_OPEN),
+    ("get", "/api/organisations"): (lambda w: {}, None, API_READ_OPEN),
+    ("get", "/api/organisations/{organisation_id}"): (
+        lambda w: {"organisation_id": w.council.pk},
+        None,
+        API_READ_OPEN,
+    ),
+    ("get", "/api/areas"): (lambda w: {}, None, API_READ_OPEN),
+    ("get", "/api/areas/{area_id}"): (
+        lambda w: {"area_id": w.partnership.area_id},
+        None,
+        API_READ_OPEN,
+    ),
+    ("get", "/api/partnerships"): (lambda w: {}, None, API_READ_OPEN),
+    ("get", "/api/partnerships/{slug}"): (
+        lambda w: {"slug": w.partnership.slug},
+        None,
+        API_MEMBERS,
+    ),
+    ("get", "/api/partnerships/{slug}/memberships"): (
+        lambda w: {"slug": w.partnership.slug},
+        None,
+        API_MEMBERS,
+    ),
+    ("post", "/api/partnerships/{slug}/memberships"): (
+        lambda w: {"slug": w.partnership.slug},
+        {"username": "newcomer", "role": "reader"},
+        _api_write(201),
+    ),
+    ("patch", "/api/partnerships/{slug}/memberships/{membership_id}"): (
+        lambda w: {"slug": w.partnership.slug, "membership_id": _reader_membership(w)},
+        {"role": "member"},
+        _api_write(200),
+    ),
+    ("delete", "/api/partnerships/{slug}/memberships/{membership_id}"): (
+        lambda w: {"slug": w.partnership.slug, "membership_id": _reader_membership(w)},
+        None,
+        _api_write(204),
+    ),
+    ("get", "/api/datasets"): (lambda w: {}, None, API_READ_OPEN),
+    ("get", "/api/datasets/{dataset_id}"): (
+        lambda w: {"dataset_id": w.dataset.pk},
+        None,
+        API_MEMBERS,
+    ),
+    ("post", "/api/datasets/{dataset_id}/files"): (
+        lambda w: {"dataset_id": w.dataset.pk},
+        "multipart",
+        {**_api_write(202), "analyst": 202, "member": 202},
+    ),
+    ("get", "/api/files/{file_id}"): (lambda w: {"file_id": w.data_file.pk}, None, API_MEMBERS),
+    ("get", "/api/feeds"): (lambda w: {}, None, API_READ_OPEN),
+    ("get", "/api/morile/models"): (lambda w: {}, None, API_READ_OPEN),
+    ("get", "/api/assessments"): (lambda w: {}, None, API_READ_OPEN),
+    ("get", "/api/assessments/{assessment_id}"): (
+        lambda w: {"assessment_id": w.assessment.pk},
+        None,
+        API_MEMBERS,
+    ),
+    ("get", "/api/assessments/{assessment_id}/issues"): (
+        lambda w: {"assessment_id": w.assessment.pk},
+        None,
+        API_MEMBERS,
+    ),
+    ("get", "/api/assessments/{assessment_id}/ranking"): (
+        lambda w: {"assessment_id": w.assessment.pk},
+        None,
+        API_MEMBERS,
+    ),
+    ("get", "/api/assessments/{assessment_id}/scores"): (
+        lambda w: {"assessment_id": w.assessment.pk},
+        None,
+        {**API_MEMBERS, "owner": 403, "reader": 403},
+    ),
+    ("put", "/api/assessments/{assessment_id}/issues/{issue_id}/score"): (
+        lambda w: {"assessment_id": w.assessment.pk, "issue_id": w.issue.pk},
+        {
+            "values": {
+                "individual": 4,
+                "community": 4,
+                "public_expectation": 8,
+                "environmental": 0,
+                "financial": 2,
+                "organisational": 4,
+                "organisational_economic": 4,
+                "frequency": 0.5,
+                "volume": 3,
+                "confidence": 3,
+                "capacity": 3,
+                "capability": 2,
+            }
+        },
+        {**API_MEMBERS, "owner": 403, "reader": 403},
+    ),
+}
+
+
+def _reader_membership(world: World) -> Any:
+    return PartnershipMembership.objects.get(partnership=world.partnership, user=world.reader).pk
+
+
+def _walk(
+    patterns: list[Any], namespace: str = "", prefix: str = ""
+) -> Iterator[tuple[str, str, URLPattern]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from _walk(entry.url_patterns, inner, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace else (entry.name or "")
+            yield name, prefix + str(entry.pattern), entry
+
+
+def _all_routes() -> list[tuple[str, str, URLPattern]]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+def _client(world: World, persona: str) -> Client:
+    client = Client()
+    if persona == "anonymous":
+        return client
+    if persona == "unverified":
+        # Password accepted, second factor not yet given.
+        TOTPDevice.objects.get_or_create(user=world.member, name="app", confirmed=True)
+        client.force_login(world.member)
+        return client
+    return sign_in(client, getattr(world, persona))
+
+
+def _check(response: Any, expected: Any, label: str) -> None:
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{label}: {response.status_code}"
+        assert urlsplit(response["Location"]).path == reverse("accounts:login"), label
+    elif expected == TWO_FACTOR:
+        assert response.status_code == 302, f"{label}: {response.status_code}"
+        assert urlsplit(response["Location"]).path.startswith("/accounts/two-factor/"), label
+    else:
+        assert response.status_code == expected, f"{label}: got {response.status_code}"
+
+
+INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>")
+INLINE_STYLE = re.compile(rb"<style\b|\sstyle=\"")
+
+
+def _check_html(response: Any, name: str, label: str) -> None:
+    assert "Content-Security-Policy" in response, label
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"], label
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return
+    body = response.content
+    assert not INLINE_SCRIPT.search(body), f"{label}: inline script"
+    assert not INLINE_STYLE.search(body), f"{label}: inline style"
+    banners = body.count(b"data-classification=")
+    if name in MARKED:
+        assert banners == 2, f"{label}: {banners} classification banners, expected top and bottom"
+
+
+def test_every_route_is_declared() -> None:
+    names = {name for name, _, _ in _all_routes()}
+    app_names = {n for n in names if not n.startswith(("admin:", "api:"))}
+    missing = app_names - set(PAGES)
+    assert not missing, f"routes without an access expectation: {sorted(missing)}"
+    stale = set(PAGES) - names
+    assert not stale, f"expectations for routes that no longer exist: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_page_answers_each_persona_as_declared(world: World, persona: str) -> None:
+    client = _client(world, persona)
+    for name, (kwargs, expected) in PAGES.items():
+        url = reverse(name, kwargs=kwargs(world))
+        response = client.get(url)
+        label = f"{persona} GET {url}"
+        _check(response, expected[persona], label)
+        if response.status_code == 200:
+            _check_html(response, name, label)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_api_operation_answers_each_persona_as_declared(world: World, persona: str) -> None:
+    from socprofiles.accounts.tests.factories import UserFactory
+
+    schema_client = _client(world, "owner")
+    schema = schema_client.get("/api/openapi.json").json()
+    operations = {(method, path) for path, item in schema["paths"].items() for method in item}
+    assert operations == set(API), (
+        f"API operations without an access expectation: {sorted(operations - set(API))}; "
+        f"stale: {sorted(set(API) - operations)}"
+    )
+    UserFactory(username="newcomer", organisation=world.council)
+    client = _client(world, persona)
+    # Writes need the CSRF cookie for sessions; the test client skips the check, and
+    # test_session_writes_need_the_csrf_token proves it is enforced.
+    for (method, path), (params, body, expected) in API.items():
+        url = path.format(**params(world))
+        sender = getattr(client, method)
+        if body == "multipart":
+            upload = SimpleUploadedFile(
+                "counts.csv", b"Area code,Indicator,Value\nE06000047,Troubled families,12\n"
+            )
+            response = sender(url, data={"file": upload})
+        elif body is not None:
+            response = sender(url, data=json.dumps(body), content_type="application/json")
+        else:
+            response = sender(url)
+        _check(response, expected[persona], f"{persona} {method.upper()} {url}")
+        # Undo a successful write so every operation meets the same world.
+        if response.status_code in (200, 201, 204) and method != "get":
+            PartnershipMembership.objects.filter(user__username="newcomer").delete()
+            PartnershipMembership.objects.update_or_create(
+                partnership=world.partnership, user=world.reader, defaults={"role": "reader"}
+            )
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_admin_is_for_platform_administrators_only(world: World, persona: str) -> None:
+    client = _client(world, persona)
+    samples = {
+        "object_id": str(world.owner.pk),
+        "app_label": "accounts",
+        "content_type_id": "1",
+        "id": "1",
+        # django-otp's device pages need a device that exists (its admin has no 404).
+        "pk": str(
+            TOTPDevice.objects.filter(user=world.admin).values_list("pk", flat=True).first() or 1
+        ),
+    }
+    checked = 0
+    for name, route, pattern in _all_routes():
+        if not name.startswith("admin:"):
+            continue
+        params = pattern.pattern.regex.groupindex
+        if pattern.name is None and "(?P<url>" in route:  # the admin's catch-all
+            url = "/admin/no-such-page/"
+        elif pattern.name is None:  # unnamed: the admin's redirect from <object_id>/
+            url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: samples[m.group(1)], route)
+        else:
+            try:
+                url = reverse(name, kwargs={p: samples[p] for p in params})
+            except KeyError:
+                pytest.fail(f"no sample value for a parameter of {name}: {list(params)}")
+        response = client.get(url)
+        label = f"{persona} GET {url}"
+        if persona == "anonymous":
+            _check(response, LOGIN, label)
+        elif persona == "unverified":
+            _check(response, TWO_FACTOR, label)
+        elif persona == "admin":
+            assert response.status_code < 500, label
+        else:
+            _check(response, 404, label)
+        checked += 1
+    assert checked > 20
+
+
+def test_a_membership_cannot_be_reached_through_another_partnership(world: World) -> None:
+    """IDs from one partnership used under another's address are simply not there."""
+    foreign = PartnershipMembership.objects.get(user=world.outsider)
+    client = _client(world, "owner")
+    for name in ("accounts:membership_role", "accounts:membership_remove"):
+        url = reverse(name, kwargs={"slug": world.partnership.slug, "pk": foreign.pk})
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"role": "reader"}).status_code == 404
+    assert PartnershipMembership.objects.filter(pk=foreign.pk, role="owner").exists()

@@ -1,0 +1,227 @@
+"""Set-based checks and summaries of the rows a file brought into a fact table.
+
+After a fast load, one grouped query over the new rows returns the distinct months,
+forces, crime types and LSOA codes with their counts and coordinate ranges. Checking those
+distinct values in Python validates every row at the cost of a few thousand groups; any
+doubt sends the file down the general path, which names each bad row. The same summary
+gives the counts by month and type that the data file records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_LSOA = re.compile(r"^[EW]01\d{6}$")
+
+# fact table -> (category column, month expression)
+_SHAPE = {
+    "datasets_streetcrime": ("crime_type", "month"),
+    "datasets_crimeoutcome": ("outcome_type", "month"),
+    "datasets_stopsearch": ("object_of_search", "substr(searched_at, 1, 7)"),
+}
+
+
+@dataclass
+class Summary:
+    rows: int = 0
+    by_month: dict[str, dict[str, int]] = field(default_factory=dict)
+    partitions: list[list[str]] = field(default_factory=list)  # [falls_within, month]
+    lsoa_counts: dict[str, int] = field(default_factory=dict)  # "" = no LSOA
+    problems: list[str] = field(default_factory=list)
+    first_id: int | None = None
+    last_id: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "by_month": self.by_month,
+            "partitions": self.partitions,
+        }
+
+
+def summarise(table: str, data_file_id: int, after_id: int = 0) -> Summary:
+    return summarise_many(table, [data_file_id], after_id)[data_file_id]
+
+
+def summarise_many(table: str, data_file_ids: list[int], after_id: int = 0) -> dict[int, Summary]:
+    """Two small aggregates per file over the new rows, in one pass for all the files:
+    counts, id range and coordinate ranges by month, force and category (a few dozen
+    groups), and counts by LSOA (a few hundred). after_id bounds the search on SQLite (a
+    rowid range); on PostgreSQL the BRIN index on the file number finds the rows."""
+    category, month_expr = _SHAPE[table]
+    has_lsoa = table != "datasets_stopsearch"
+    force = "falls_within" if has_lsoa else "''"
+    lsoa = "lsoa_code" if has_lsoa else "NULL"
+    marks = ", ".join(["%s"] * len(data_file_ids))
+    where = f"WHERE data_file_id IN ({marks}) AND id > %s"
+    params = [*data_file_ids, after_id]
+    # Coordinates were type- and range-checked by the table's constraints as they arrived.
+    aggregates = "count(*), min(id), max(id)"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One pass over the new rows, through the BRIN index: the planner, without
+            # fresh statistics, would otherwise scan the table, in parallel.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            # GROUPING(category) is 0 on the category rows and 1 on the LSOA rows.
+            by_force = f"{force}, " if has_lsoa else ""
+            by_lsoa = f", {lsoa}" if has_lsoa else ""
+            cursor.execute(
+                f"""SELECT data_file_id, {month_expr}, {force}, {category}, {lsoa},
+                           GROUPING({category}), {aggregates}
+                    FROM {table} {where}
+                    GROUP BY GROUPING SETS (
+                        (data_file_id, {month_expr}, {by_force}{category}),
+                        (data_file_id{by_lsoa}))""",  # noqa: S608 - names are ours
+                params,
+            )
+            rows = cursor.fetchall()
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET max_parallel_workers_per_gather")
+        else:
+            cursor.execute(
+                f"""SELECT data_file_id, {month_expr}, {force}, {category}, NULL, 0, {aggregates}
+                    FROM {table} {where} GROUP BY 1, 2, 3, 4
+                    UNION ALL
+                    SELECT data_file_id, NULL, NULL, NULL, {lsoa}, 1, {aggregates}
+                    FROM {table} {where} GROUP BY 1, 5""",  # noqa: S608 - names are ours
+                params + params,
+            )
+            rows = cursor.fetchall()
+            # SQLite keeps text that does not read as a number as text, even in a REAL
+            # column, and has no CHECK constraints here (they cost more than the load).
+            cursor.execute(
+                f"""SELECT data_file_id, count(*) FROM {table} {where}
+                    AND (typeof(longitude) NOT IN ('real', 'integer', 'null')
+                         OR typeof(latitude) NOT IN ('real', 'integer', 'null')
+                         OR longitude NOT BETWEEN -180 AND 180
+                         OR latitude NOT BETWEEN -90 AND 90)
+                    GROUP BY 1""",  # noqa: S608 - names are ours
+                params,
+            )
+            bad_coordinates = dict(cursor.fetchall())
+    builders = {file_id: _Builder(has_lsoa, category) for file_id in data_file_ids}
+    if connection.vendor == "sqlite":
+        for file_id, count in bad_coordinates.items():
+            builders[file_id].summary.problems.append(f"{count} coordinate(s) out of range")
+    for file_id, *values in rows:
+        builders[file_id].add(*values)
+    return {file_id: builder.finish() for file_id, builder in builders.items()}
+
+
+class _Builder:
+    def __init__(self, has_lsoa: bool, category: str) -> None:
+        self.has_lsoa = has_lsoa
+        self.category = category
+        self.summary = Summary()
+        self.by_month: dict[str, dict[str, int]] = defaultdict(dict)
+        self.partitions: set[tuple[str, str]] = set()
+
+    def add(
+        self, month: Any, falls_within: Any, kind: Any, lsoa_code: Any, by_lsoa: int,
+        n: int, low: int, high: int,
+    ) -> None:  # fmt: skip
+        summary = self.summary
+        if by_lsoa:  # the counts by LSOA
+            if lsoa_code and not _LSOA.match(lsoa_code):
+                summary.problems.append(f"LSOA code {lsoa_code!r}")
+            if self.has_lsoa:
+                summary.lsoa_counts[lsoa_code or ""] = n
+            return
+        summary.rows += n
+        summary.first_id = low if summary.first_id is None else min(summary.first_id, low)
+        summary.last_id = high if summary.last_id is None else max(summary.last_id, high)
+        month = month or ""
+        if not _MONTH.match(month):
+            summary.problems.append(f"month {month!r}")
+        if (kind is None or str(kind).strip() == "") and self.has_lsoa:
+            summary.problems.append(f"empty {self.category}")
+        types = self.by_month[month]
+        types[kind or ""] = types.get(kind or "", 0) + n
+        self.partitions.add((falls_within or "", month))
+
+    def finish(self) -> Summary:
+        summary = self.summary
+        if not self.has_lsoa:
+            summary.lsoa_counts[""] = summary.rows
+        summary.by_month = {m: dict(sorted(t.items())) for m, t in sorted(self.by_month.items())}
+        summary.partitions = [list(p) for p in sorted(self.partitions)]
+        return summary
+
+
+def refresh_brin(table: str) -> None:
+    """Summarise the BRIN index's new block ranges, so the next queries by file number skip
+    everything else (without this, ranges stay unsummarised until a VACUUM and every such
+    query reads them all)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT brin_summarize_new_values(%s::regclass)", [f"{table}_file_brin"])
+
+
+def remove_duplicates(
+    table: str,
+    data_file_id: int,
+    first_id: int,
+    last_id: int,
+    overlapping: list[tuple[str, str]],
+    earlier_files: list[int],
+) -> int:
+    """Rows of this file already brought by an earlier file of the same data set, in the
+    (force, month) partitions both cover: crimes by their Crime ID; rows without an ID
+    (anti-social behaviour) cannot be matched one by one, so in an overlapping partition
+    they are all taken as already there."""
+    if not overlapping or not earlier_files:
+        return 0
+    removed = 0
+    placeholders = ", ".join(["%s"] * len(earlier_files))
+    with connection.cursor() as cursor:
+        for falls_within, month in overlapping:
+            if table == "datasets_stopsearch":
+                cursor.execute(
+                    f"""DELETE FROM {table} WHERE data_file_id = %s AND id BETWEEN %s AND %s
+                    AND substr(searched_at, 1, 7) = %s""",  # noqa: S608
+                    [data_file_id, first_id, last_id, month],
+                )
+                removed += cursor.rowcount
+                continue
+            key = (
+                "crime_id" if table == "datasets_streetcrime" else "crime_id || '|' || outcome_type"
+            )
+            cursor.execute(
+                f"""DELETE FROM {table} WHERE data_file_id = %s AND id BETWEEN %s AND %s
+                AND coalesce(falls_within, '') = %s AND month = %s
+                AND (crime_id IS NULL OR {key} IN (
+                    SELECT {key} FROM {table} WHERE data_file_id IN ({placeholders})
+                    AND coalesce(falls_within, '') = %s AND month = %s
+                    AND crime_id IS NOT NULL))""",  # noqa: S608
+                [
+                    data_file_id,
+                    first_id,
+                    last_id,
+                    falls_within,
+                    month,
+                    *earlier_files,
+                    falls_within,
+                    month,
+                ],
+            )
+            removed += cursor.rowcount
+    return removed
+
+
+def delete_rows(table: str, data_file_id: int, first_id: int | None, last_id: int | None) -> int:
+    if first_id is None or last_id is None:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE data_file_id = %s AND id BETWEEN %s AND %s",  # noqa: S608
+            [data_file_id, first_id, last_id],
+        )
+        return int(cursor.rowcount)

@@ -1,0 +1,331 @@
+"""Writing rows into the database, fast where it matters.
+
+Fast path (police.uk fact tables, a file exactly as published): the database parses the
+file itself. PostgreSQL receives the bytes through COPY (FORMAT csv) with the file number
+in a transaction setting the table's default reads; SQLite receives csv.reader's rows
+straight through executemany, empty numbers turned to NULL in SQL. No per-row Python.
+
+General path (every other file, and any police.uk file the fast path cannot take): each
+row is cleaned in Python, bad rows are reported, and good rows are written in batches.
+Both paths end in the same set-based checks (checks.py), so they accept the same files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db import connection
+
+from .bulk import insert_rows
+from .errors import REPORT_LIMIT, ImportRefused, RowProblem
+from .sources import Source
+from .specs import Mapper, TableSpec
+
+BATCH = 5000
+
+RowProgress = Callable[[int], None]
+
+
+@dataclass
+class LoadResult:
+    rows_read: int = 0
+    written: int = 0
+    rejected: int = 0
+    first_id: int | None = None
+    last_id: int | None = None
+    problems: list[RowProblem] = field(default_factory=list)
+    summary: Any = None
+
+
+# -- the fast path -----------------------------------------------------------------------
+
+
+def fast_path_applies(spec: TableSpec, source: Source) -> bool:
+    """Only a CSV whose header is exactly the published one, in order."""
+    if not spec.target.startswith("datasets_") or source.format != "csv":
+        return False
+    return [h.strip() for h in source.header] == [col.label for col in spec.columns]
+
+
+def _max_id(table: str) -> int:
+    """The highest id so far: O(1) on SQLite (the rowid's B-tree). Not used on PostgreSQL,
+    where the table has no B-tree on id and the file number finds the rows instead."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT max(id) FROM {table}")  # noqa: S608 - table names are ours
+        return int(cursor.fetchone()[0] or 0)
+
+
+def _loaded(table: str, data_file_id: int, after: int, result: LoadResult) -> LoadResult:
+    """Count what arrived, with the checks' summary of it (one pass over the new rows)."""
+    from . import checks
+
+    checks.refresh_brin(table)
+    summary = checks.summarise(table, data_file_id, after)
+    result.summary = summary
+    result.written = summary.rows
+    result.first_id, result.last_id = summary.first_id, summary.last_id
+    if not result.rows_read:
+        result.rows_read = summary.rows
+    return result
+
+
+def fast_copy(
+    spec: TableSpec, source: Source, data_file_id: int, progress: RowProgress | None = None
+) -> int:
+    """Stream the file into its fact table; the database parses and type-checks it.
+    Returns the id the new rows come after (for finding them again on SQLite)."""
+    table = spec.target
+    columns = ", ".join(spec.fields)
+    if connection.vendor == "postgresql":
+        before = 0
+        done = 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('socprofiles.data_file', %s, true)", [str(data_file_id)]
+            )
+            with cursor.cursor.copy(
+                f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, HEADER true, ENCODING 'UTF8')"
+            ) as copy:
+                for chunk in source.iter_bytes_without_repeated_headers():
+                    copy.write(chunk)
+                    done += len(chunk)
+                    if progress is not None:
+                        progress(done)
+    else:
+        import csv
+
+        before = _max_id(table)
+        # An empty field is NULL, as PostgreSQL's COPY (FORMAT csv) reads it; a required
+        # column then refuses it and the general path names the row.
+        placeholders = ", ".join("NULLIF(?, '')" for _ in spec.fields)
+        sql = (
+            f"INSERT INTO {table} (data_file_id, {columns}) "  # noqa: S608
+            f"VALUES ({int(data_file_id)}, {placeholders})"
+        )
+        connection.ensure_connection()
+        # The driver's own cursor: Django's wrapper peeks at the rows with itertools.tee,
+        # which would keep the whole file in memory.
+        raw = connection.connection.cursor()
+        encoding = "utf-8-sig" if source.encoding.startswith("utf-8") else source.encoding
+        try:
+            with io.TextIOWrapper(source.open_bytes(), encoding=encoding, newline="") as handle:
+                reader = csv.reader(handle)
+                next(reader, None)
+                rows: Iterable[list[str]] = reader
+                if source.repeated_headers:
+                    header = source.header
+                    rows = (r for r in reader if r != header)
+                raw.executemany(sql, rows)
+        finally:
+            raw.close()
+    return before
+
+
+# -- the general path --------------------------------------------------------------------
+
+
+def cleaned_rows(
+    spec: TableSpec,
+    source: Source,
+    *,
+    max_rejected: int,
+    progress: RowProgress | None = None,
+    result: LoadResult,
+) -> Iterator[list[Any]]:
+    """Clean every row; collect problems; refuse the file once bad rows pass the limit."""
+    mapper = Mapper(spec, source.header, source.name)
+    for number, raw in source.rows():
+        result.rows_read += 1
+        values, problems = mapper.clean(number, raw)
+        if problems:
+            result.rejected += 1
+            if len(result.problems) < REPORT_LIMIT:
+                result.problems.extend(problems[: REPORT_LIMIT - len(result.problems)])
+            if result.rejected > max_rejected:
+                # Keep reading to count them all (cheaply), then refuse.
+                continue
+            continue
+        if progress is not None and result.rows_read % BATCH == 0:
+            progress(result.rows_read)
+        if result.rejected > max_rejected:
+            continue  # we will refuse the file; no point writing more
+        yield values  # type: ignore[misc]
+    if result.rejected > max_rejected:
+        allowed = (
+            "no bad rows are allowed"
+            if max_rejected == 0
+            else f"at most {max_rejected} may be skipped"
+        )
+        raise ImportRefused(
+            f"{source.name}: {result.rejected:,} of {result.rows_read:,} rows are not valid "
+            f"and {allowed}, so nothing was imported.",
+            result.problems,
+            bad_rows=result.rejected,
+        )
+
+
+def _batches(rows: Iterable[list[Any]], size: int = BATCH) -> Iterator[list[list[Any]]]:
+    batch: list[list[Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def general_load_fact(
+    spec: TableSpec,
+    source: Source,
+    data_file_id: int,
+    *,
+    max_rejected: int,
+    progress: RowProgress | None = None,
+) -> LoadResult:
+    table = spec.target
+    result = LoadResult()
+    before = _max_id(table) if connection.vendor == "sqlite" else 0
+    columns = ["data_file_id", *spec.fields]
+    rows = cleaned_rows(spec, source, max_rejected=max_rejected, progress=progress, result=result)
+    if connection.vendor == "postgresql":
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for values in rows:
+                copy.write_row((data_file_id, *values))
+    else:
+        sql = (
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES ({', '.join('?' * len(columns))})"
+        )
+        with connection.cursor() as cursor:
+            for batch in _batches(rows):
+                cursor.executemany(sql, [(data_file_id, *v) for v in batch])
+    return _loaded(table, data_file_id, before, result)
+
+
+def _not_null_text_fields(model: Any) -> set[str]:
+    from django.db import models
+
+    return {
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField) and not f.null
+    }
+
+
+def general_load_orm(
+    spec: TableSpec,
+    source: Source,
+    *,
+    dataset: Any,
+    data_file: Any,
+    max_rejected: int,
+    progress: RowProgress | None = None,
+) -> LoadResult:
+    """Reference tables by LSOA: one row per natural key per data set. A key an earlier
+    file already brought is a duplicate and is left as it was; a key repeated within the
+    file refuses the file. No INSERT OR IGNORE: on SQLite it would also swallow NOT NULL
+    and CHECK failures, silently losing rows."""
+    model = apps.get_model(spec.target.removeprefix("orm:"))
+    result = LoadResult()
+    rows = cleaned_rows(spec, source, max_rejected=max_rejected, progress=progress, result=result)
+    key_index = [spec.fields.index(k) for k in spec.key]
+    existing = set(model.objects.filter(dataset=dataset).values_list(*spec.key))
+    blank_when_empty = _not_null_text_fields(model)
+    seen: set[tuple[Any, ...]] = set()
+    for batch in _batches(rows):
+        objects = []
+        for values in batch:
+            key = tuple(values[i] for i in key_index)
+            if key in seen:
+                raise ImportRefused(
+                    f"{source.name}: {', '.join(spec.key)} {key[0] if len(key) == 1 else key} "
+                    "appears twice in the file; each must be unique.",
+                )
+            seen.add(key)
+            if key in existing:
+                continue
+            objects.append(
+                (
+                    dataset.pk,
+                    data_file.pk,
+                    *(
+                        "" if v is None and name in blank_when_empty else v
+                        for name, v in zip(spec.fields, values, strict=True)
+                    ),
+                )
+            )
+        insert_rows(model, ["dataset", "data_file", *spec.fields], objects)
+    result.written = model.objects.filter(data_file=data_file).count()
+    return result
+
+
+def feed_key(values: dict[str, Any], key: tuple[str, ...]) -> str:
+    payload = json.dumps([values.get(k) for k in key], default=str, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def general_load_feed(
+    spec: TableSpec,
+    source: Source,
+    *,
+    dataset: Any,
+    data_file: Any,
+    max_rejected: int,
+    progress: RowProgress | None = None,
+) -> LoadResult:
+    from socprofiles.datasets.models import FeedRecord
+
+    result = LoadResult()
+    rows = cleaned_rows(spec, source, max_rejected=max_rejected, progress=progress, result=result)
+    lsoa_field = spec.lsoa_field
+    area_field = spec.options.get("area_field")
+    period_field = spec.options.get("period_field")
+    key = spec.key or tuple(spec.fields)
+    counts: dict[str, int] = {}
+    existing = set(FeedRecord.objects.filter(dataset=dataset).values_list("natural_key", flat=True))
+    for batch in _batches(rows):
+        objects = []
+        for values in batch:
+            record = dict(zip(spec.fields, values, strict=True))
+            base = feed_key(record, key)
+            # Identical rows are kept apart by their order of appearance in the file.
+            occurrence = counts.get(base, 0)
+            counts[base] = occurrence + 1
+            natural = (
+                base if occurrence == 0 else feed_key({"k": base, "n": occurrence}, ("k", "n"))
+            )
+            if natural in existing:
+                continue
+            period = record.get(period_field) if period_field else None
+            if isinstance(period, str) and len(period) == 7:  # a month
+                from datetime import date
+
+                period = date(int(period[:4]), int(period[5:7]), 1)
+            objects.append(
+                (
+                    dataset.pk,
+                    data_file.pk,
+                    natural,
+                    (record.get(lsoa_field) or "") if lsoa_field else "",
+                    str(record.get(area_field) or "")[:12] if area_field else "",
+                    period,
+                    record,
+                )
+            )
+        insert_rows(
+            FeedRecord,
+            ["dataset", "data_file", "natural_key", "lsoa_code", "area_code", "period", "values"],
+            objects,
+        )
+    result.written = FeedRecord.objects.filter(data_file=data_file).count()
+    return result

@@ -1,0 +1,638 @@
+"""Files into a data set: each file all of it or none of it.
+
+open_source checks a file; its hash tells whether the data set already has it (then
+nothing changes); a loader writes its rows. Files the fast path can take are loaded as a
+batch in one transaction, each under its own savepoint: one summary query and one commit
+serve them all, and a file that fails its checks has its rows removed, whole, and goes to
+the general path, which names each bad row. Every other file runs in a transaction of its
+own. The checks, duplicate removal, counts and audit event commit with the rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import checks
+from .errors import ImportRefused
+from .loaders import (
+    LoadResult,
+    fast_copy,
+    fast_path_applies,
+    general_load_fact,
+    general_load_feed,
+    general_load_orm,
+)
+from .sources import Source, check, open_source
+from .specs import BUILT_IN, Mapper, TableSpec, guess_kind
+
+if TYPE_CHECKING:
+    from socprofiles.datasets.models import DataFile, DataSet
+
+logger = logging.getLogger(__name__)
+
+# stage, done, total (total 0 when unknown)
+Progress = Callable[[str, int, int], None]
+
+BOUNDARY_KINDS = {"lsoa_boundaries", "ward_boundaries", "la_boundaries"}
+
+
+@dataclass
+class Outcome:
+    rows_read: int
+    imported: int
+    duplicates: int
+    rejected: int
+    seconds: float
+    status: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rows_read": self.rows_read,
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class _Pending:
+    data_file: DataFile
+    started: float
+    spec: TableSpec | None = None
+    source: Source | None = None
+    after_id: int = 0
+    outcome: Outcome | None = None
+    fast: bool = True
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def spec_for(dataset: DataSet) -> TableSpec:
+    from .feeds import feed
+
+    if dataset.kind == "feed":
+        return feed(dataset.feed)
+    if dataset.kind in BUILT_IN:
+        return BUILT_IN[dataset.kind]
+    raise ImportRefused(f"Data sets of kind {dataset.kind!r} are not imported from tables.")
+
+
+def run(data_file: DataFile, *, progress: Progress | None = None, **options: Any) -> Outcome:
+    """Import one stored file into its data set. Never raises for bad input: the data
+    file records what happened."""
+    return run_batch([data_file], progress=progress, **options)[0]
+
+
+def run_batch(
+    data_files: list[DataFile], *, progress: Progress | None = None, **options: Any
+) -> list[Outcome]:
+    """Import stored files (of one or more data sets), in order. Never raises for bad
+    input: each data file records what happened to it."""
+    say = progress or (lambda stage, done, total: None)
+    pending = [_start(data_file, options) for data_file in data_files]
+    fast: list[_Pending] = []
+    seen: dict[tuple[Any, str], _Pending] = {}
+    for item in pending:
+        _guard(item, partial(_prepare, item, say, seen, fast))
+    if fast:
+        _guard_batch(fast, partial(_load_fast_batch, fast, say))
+    for item in pending:
+        if item.outcome is None:
+            item.fast = False
+            _guard(item, partial(_run_one, item, say))
+    return [item.outcome for item in pending]  # type: ignore[misc]
+
+
+def _start(data_file: DataFile, options: dict[str, Any]) -> _Pending:
+    from socprofiles.datasets.models import FileStatus
+
+    data_file.status = FileStatus.RUNNING
+    data_file.started_at = timezone.now()
+    data_file.save(update_fields=["status", "started_at"])
+    return _Pending(data_file=data_file, started=time.perf_counter(), options=options)
+
+
+def _guard(item: _Pending, work: Callable[[], None]) -> None:
+    try:
+        work()
+    except ImportRefused as refused:
+        _record_failure(item, refused)
+    except Exception:
+        logger.exception("import of data file %s failed", item.data_file.pk)
+        _record_failure(item, None)
+
+
+def _guard_batch(items: list[_Pending], work: Callable[[], None]) -> None:
+    """A failure of the batch as a whole (not of one file's checks) sends every file of it
+    to the general path, one by one."""
+    try:
+        work()
+    except Exception:
+        logger.exception("batch import failed; the files are imported one by one")
+        for item in items:
+            item.outcome = None
+            item.fast = False
+
+
+def _record_failure(item: _Pending, refused: ImportRefused | None) -> None:
+    from socprofiles.datasets.models import DataFile, FileStatus
+
+    data_file = item.data_file
+    if refused is not None:
+        data_file.status = FileStatus.REFUSED
+        data_file.message = refused.message
+        data_file.report = [p.as_dict() for p in refused.problems]
+        data_file.rejected = refused.bad_rows
+    else:
+        data_file.status = FileStatus.FAILED
+        data_file.message = (
+            "The import stopped on an unexpected error and nothing was kept. The platform "
+            "team has the details in the log; try again, or tell them if it recurs."
+        )
+    item.outcome = _finish(data_file, item.started)
+    # Nothing of the file was kept: record what happened, outside the rolled-back work.
+    DataFile.objects.filter(pk=data_file.pk).update(
+        status=data_file.status,
+        message=data_file.message,
+        report=data_file.report,
+        rejected=data_file.rejected,
+        imported=0,
+        duplicates=0,
+        sha256=data_file.sha256,
+        size=data_file.size,
+        finished_at=data_file.finished_at,
+        seconds=data_file.seconds,
+    )
+    action = "dataset.file_refused" if refused is not None else "dataset.file_failed"
+    _audit(data_file, action, {"message": data_file.message[:300]})
+
+
+def _finish(data_file: DataFile, started: float) -> Outcome:
+    data_file.finished_at = timezone.now()
+    data_file.seconds = time.perf_counter() - started
+    return Outcome(
+        rows_read=data_file.rows_read,
+        imported=data_file.imported,
+        duplicates=data_file.duplicates,
+        rejected=data_file.rejected,
+        seconds=data_file.seconds,
+        status=data_file.status,
+    )
+
+
+def _audit(data_file: DataFile, action: str, detail: dict[str, Any]) -> None:
+    from socprofiles.audit.services import audit_log
+
+    dataset = data_file.dataset
+    audit_log(
+        actor=data_file.uploaded_by,
+        action=action,
+        target=data_file,
+        partnership=dataset.partnership,
+        detail={
+            "dataset": str(dataset.pk),
+            "file": data_file.original_name,
+            "sha256": data_file.sha256,
+            **detail,
+        },
+    )
+
+
+# -- preparing: the checks before any row is written ----------------------------------------
+
+
+def _prepare(
+    item: _Pending, say: Progress, seen: dict[tuple[Any, str], _Pending], fast: list[_Pending]
+) -> None:
+    from socprofiles.datasets.models import DataFile, FileStatus
+
+    data_file = item.data_file
+    dataset = data_file.dataset
+    if dataset.kind in BOUNDARY_KINDS:
+        return  # read whole by their own loader, in _run_one
+    spec = spec_for(dataset)
+    source = open_source(
+        Path(data_file.stored_path),
+        name=data_file.original_name,
+        sheet=spec.options.get("sheet"),
+        progress=lambda done, total: say("checking", done, data_file.size),
+        # Police.uk files may take the fast path, where the database checks every value.
+        quick=spec.target.startswith("datasets_"),
+    )
+    item.spec, item.source = spec, source
+    data_file.sha256 = source.sha256
+    data_file.size = source.size
+    earlier = (
+        DataFile.objects.filter(dataset=dataset, sha256=source.sha256, status=FileStatus.IMPORTED)
+        .exclude(pk=data_file.pk)
+        .first()
+    )
+    twin = seen.get((dataset.pk, source.sha256))
+    if earlier is not None or twin is not None:
+        _already_imported(item, earlier, twin)
+        return
+    seen[(dataset.pk, source.sha256)] = item
+    _check_kind(spec, source)
+    if fast_path_applies(spec, source) and data_file.max_rejected == 0:
+        fast.append(item)
+
+
+def _already_imported(item: _Pending, earlier: DataFile | None, twin: _Pending | None) -> None:
+    from socprofiles.datasets.models import FileStatus
+
+    data_file = item.data_file
+    data_file.status = FileStatus.ALREADY_IMPORTED
+    if earlier is not None:
+        data_file.rows_read = data_file.duplicates = earlier.rows_read
+        when = timezone.localtime(earlier.created_at)
+        data_file.message = (
+            f"This file was imported before ({earlier.original_name}, {when:%d %B %Y %H:%M}); "
+            "nothing changed."
+        )
+        detail: dict[str, Any] = {"earlier": earlier.pk}
+    else:
+        data_file.message = "The same file was given twice; it was imported once."
+        detail = {"earlier": twin.data_file.pk if twin else None}
+    item.outcome = _finish(data_file, item.started)
+    data_file.save()
+    _audit(data_file, "dataset.file_already_imported", detail)
+
+
+def _check_kind(spec: TableSpec, source: Source) -> None:
+    try:
+        Mapper(spec, source.header, source.name)
+    except ImportRefused as refused:
+        from .feeds import all_feeds
+
+        known = {**BUILT_IN, **{f"feed:{k}": v for k, v in all_feeds().items()}}
+        known.pop(spec.kind, None)
+        other = guess_kind(source.header, known)
+        if other is not None:
+            raise ImportRefused(
+                f"{source.name}: this looks like a {known[other].label} file, not "
+                f"{spec.label}. Import it into a data set of that kind."
+            ) from None
+        raise refused from None
+
+
+# -- the fast batch -----------------------------------------------------------------------
+
+
+def _load_fast_batch(items: list[_Pending], say: Progress) -> None:
+    with transaction.atomic():
+        loaded: list[_Pending] = []
+        for item in items:
+            spec, source = item.spec, item.source
+            assert spec is not None and source is not None
+            data_file = item.data_file
+            try:
+                with transaction.atomic():  # a savepoint: one file's failure is its own
+                    item.after_id = fast_copy(
+                        spec,
+                        source,
+                        data_file.pk,
+                        progress=_bytes_progress(say, data_file.size),
+                    )
+                loaded.append(item)
+            except Exception as error:  # the database refused a row: the general path says which
+                logger.info("fast path failed for %s: %s", source.name, error)
+        by_table: dict[str, list[_Pending]] = {}
+        for item in loaded:
+            by_table.setdefault(item.spec.target, []).append(item)  # type: ignore[union-attr]
+        for table, group in by_table.items():
+            checks.refresh_brin(table)
+            summaries = checks.summarise_many(
+                table, [i.data_file.pk for i in group], min(i.after_id for i in group)
+            )
+            for item in group:
+                summary = summaries[item.data_file.pk]
+                if summary.problems:
+                    logger.info("fast path declined %s: %s", item.data_file, summary.problems[0])
+                    checks.delete_rows(table, item.data_file.pk, summary.first_id, summary.last_id)
+                    continue
+                result = LoadResult(
+                    rows_read=summary.rows,
+                    written=summary.rows,
+                    first_id=summary.first_id,
+                    last_id=summary.last_id,
+                    summary=summary,
+                )
+                _complete(item, result)
+
+
+def _bytes_progress(say: Progress, total: int) -> Callable[[int], None]:
+    def report(done: int) -> None:
+        say("importing", done, total)
+
+    return report
+
+
+# -- one file at a time ---------------------------------------------------------------------
+
+
+def _run_one(item: _Pending, say: Progress) -> None:
+    data_file = item.data_file
+    dataset = data_file.dataset
+    if dataset.kind in BOUNDARY_KINDS:
+        item.outcome = _run_boundaries(
+            data_file, Path(data_file.stored_path), say, item.started, **item.options
+        )
+        return
+    spec, source = item.spec, item.source
+    assert spec is not None and source is not None
+    with transaction.atomic():
+        result = _load(spec, source, dataset, data_file, data_file.max_rejected, say)
+        _complete(item, result)
+
+
+def _load(
+    spec: TableSpec,
+    source: Source,
+    dataset: DataSet,
+    data_file: DataFile,
+    max_rejected: int,
+    say: Progress,
+) -> LoadResult:
+    """The general path: the full pre-pass (encoding, binary content, line lengths), then
+    every row cleaned in Python."""
+    check(source, progress=lambda done, total: say("checking", done, source.size))
+    total = max(source.lines - 1, 0)
+
+    def rows_done(done: int) -> None:
+        say("importing", done, total)
+
+    if spec.target.startswith("datasets_"):
+        return general_load_fact(
+            spec, source, data_file.pk, max_rejected=max_rejected, progress=rows_done
+        )
+    if spec.target == "feed":
+        return general_load_feed(
+            spec,
+            source,
+            dataset=dataset,
+            data_file=data_file,
+            max_rejected=max_rejected,
+            progress=rows_done,
+        )
+    return general_load_orm(
+        spec,
+        source,
+        dataset=dataset,
+        data_file=data_file,
+        max_rejected=max_rejected,
+        progress=rows_done,
+    )
+
+
+def _complete(item: _Pending, result: LoadResult) -> None:
+    """Inside the import's transaction: duplicates, counts, the record and the audit."""
+    from socprofiles.datasets.models import FileStatus
+
+    data_file = item.data_file
+    dataset = data_file.dataset
+    spec = item.spec
+    assert spec is not None
+    data_file.encoding = item.source.encoding if item.source else ""
+    data_file.rows_read = result.rows_read
+    data_file.rejected = result.rejected
+    data_file.report = [p.as_dict() for p in result.problems]
+    data_file.first_row_id, data_file.last_row_id = result.first_id, result.last_id
+    written = result.written
+    duplicates = result.rows_read - result.rejected - written
+    first = result.first_id
+    if spec.target.startswith("datasets_") and first is not None:
+        summary = result.summary or checks.summarise(spec.target, data_file.pk, first - 1)
+        removed = _remove_duplicates(spec, data_file, summary)
+        written -= removed
+        duplicates += removed
+        if removed:
+            summary = checks.summarise(spec.target, data_file.pk, first - 1)
+        data_file.summary = summary.as_json()
+        _count_placement(data_file, dataset, summary.lsoa_counts)
+    elif spec.target == "feed" or spec.target.startswith("orm:"):
+        data_file.summary = {"rows": written}
+        _count_feed_placement(data_file, dataset, spec)
+    data_file.imported = written
+    data_file.duplicates = duplicates
+    data_file.status = FileStatus.IMPORTED
+    data_file.message = _message(data_file)
+    item.outcome = _finish(data_file, item.started)
+    data_file.save()
+    _after_import(spec, dataset, data_file)
+    _audit(
+        data_file,
+        "dataset.file_imported",
+        {
+            "rows_read": data_file.rows_read,
+            "imported": data_file.imported,
+            "duplicates": data_file.duplicates,
+            "rejected": data_file.rejected,
+        },
+    )
+
+
+def _remove_duplicates(spec: TableSpec, data_file: DataFile, summary: checks.Summary) -> int:
+    """Drop rows an earlier file of this data set already brought (overlapping months)."""
+    from socprofiles.datasets.models import DataFile, FileStatus
+
+    _lock_dataset(data_file.dataset_id)
+    mine = {tuple(p) for p in summary.partitions}
+    overlapping: set[tuple[str, str]] = set()
+    earlier: list[int] = []
+    others = (
+        DataFile.objects.filter(dataset_id=data_file.dataset_id, status=FileStatus.IMPORTED)
+        .exclude(pk=data_file.pk)
+        .values_list("pk", "summary")
+    )
+    for pk, other_summary in others:
+        theirs = {tuple(p) for p in (other_summary or {}).get("partitions", [])}
+        common = mine & theirs
+        if common:
+            overlapping |= common  # type: ignore[arg-type]
+            earlier.append(pk)
+    if not earlier or data_file.first_row_id is None or data_file.last_row_id is None:
+        return 0
+    return checks.remove_duplicates(
+        spec.target,
+        data_file.pk,
+        data_file.first_row_id,
+        data_file.last_row_id,
+        sorted(overlapping),
+        earlier,
+    )
+
+
+def _lock_dataset(dataset_id: Any) -> None:
+    """Files of one data set imported at the same time take turns from here to commit, so
+    each sees the rows the other brought and duplicates are still found. (SQLite already
+    runs one writer at a time.)"""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [str(dataset_id)]
+            )
+
+
+def _count_placement(data_file: DataFile, dataset: DataSet, lsoa_counts: dict[str, int]) -> None:
+    from socprofiles.datasets.selectors import partnership_lsoa_codes
+
+    data_file.unplaced = lsoa_counts.get("", 0)
+    if dataset.partnership_id is None:
+        data_file.out_of_area = 0
+        return
+    inside = partnership_lsoa_codes(partnership=dataset.partnership)  # type: ignore[arg-type]
+    data_file.out_of_area = sum(n for code, n in lsoa_counts.items() if code and code not in inside)
+
+
+def _count_feed_placement(data_file: DataFile, dataset: DataSet, spec: TableSpec) -> None:
+    if not spec.lsoa_field or spec.target != "feed":
+        return
+    from django.db.models import Count
+
+    from socprofiles.datasets.models import FeedRecord
+
+    counts = dict(
+        FeedRecord.objects.filter(data_file=data_file)
+        .values_list("lsoa_code")
+        .annotate(n=Count("id"))
+        .values_list("lsoa_code", "n")
+    )
+    _count_placement(data_file, dataset, counts)
+
+
+def _message(data_file: DataFile) -> str:
+    parts = [f"{data_file.imported:,} of {data_file.rows_read:,} rows imported"]
+    if data_file.duplicates:
+        parts.append(f"{data_file.duplicates:,} already in this data set")
+    if data_file.rejected:
+        parts.append(f"{data_file.rejected:,} bad rows skipped (see the report)")
+    if data_file.out_of_area:
+        parts.append(f"{data_file.out_of_area:,} outside the partnership's area (kept, flagged)")
+    if data_file.unplaced:
+        parts.append(f"{data_file.unplaced:,} with no LSOA (kept, not placed)")
+    return "; ".join(parts) + "."
+
+
+def _after_import(spec: TableSpec, dataset: DataSet, data_file: DataFile) -> None:
+    from socprofiles.datasets import services
+
+    if spec.kind == "police_stop_search" and data_file.first_row_id is not None:
+        placed = services.stop_search_place(data_file=data_file)
+        data_file.unplaced = data_file.imported - placed
+        data_file.message = _message(data_file)
+        data_file.save(update_fields=["unplaced", "message"])
+    if spec.kind in {"census2011_population", "imd2019_domains", "imd2019_rank"}:
+        services.placement_refresh()
+
+
+def _run_boundaries(
+    data_file: DataFile, path: Path, say: Progress, started: float, **options: Any
+) -> Outcome:
+    import hashlib
+
+    import shapely
+
+    from socprofiles.datasets import services
+    from socprofiles.datasets.models import Boundary, DataFile, FileStatus
+
+    from .bulk import insert_rows
+    from .sources import Limits
+    from .spatial import read_boundaries
+
+    dataset = data_file.dataset
+    if not path.is_file():
+        raise ImportRefused(f"{data_file.original_name}: there is no such file.")
+    if path.stat().st_size > Limits.from_settings().max_bytes:
+        raise ImportRefused(f"{data_file.original_name}: the file is larger than the limit.")
+    kind = {
+        "lsoa_boundaries": "lsoa",
+        "ward_boundaries": "ward",
+        "la_boundaries": "local_authority",
+    }[dataset.kind]
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    data_file.sha256 = digest.hexdigest()
+    data_file.size = path.stat().st_size
+    earlier = (
+        DataFile.objects.filter(
+            dataset=dataset, sha256=data_file.sha256, status=FileStatus.IMPORTED
+        )
+        .exclude(pk=data_file.pk)
+        .first()
+    )
+    if earlier is not None:
+        data_file.status = FileStatus.ALREADY_IMPORTED
+        data_file.rows_read = data_file.duplicates = earlier.rows_read
+        data_file.message = "This file was imported before; nothing changed."
+        outcome = _finish(data_file, started)
+        data_file.save()
+        return outcome
+    say("reading", 0, 0)
+    features, info = read_boundaries(
+        path,
+        kind=kind,
+        file_name=data_file.original_name,
+        code_field=options.get("code_field"),
+        name_field=options.get("name_field"),
+    )
+    say("importing", 0, len(features))
+    with transaction.atomic():
+        existing = set(
+            Boundary.objects.filter(dataset=dataset, kind=kind).values_list("code", flat=True)
+        )
+        rows = []
+        for feature in features:
+            if feature.code in existing:
+                continue
+            existing.add(feature.code)
+            geometry = feature.geometry
+            minx, miny, maxx, maxy = geometry.bounds
+            point = geometry.representative_point()
+            rows.append(
+                (
+                    dataset.pk, data_file.pk, kind, feature.code, feature.name[:120],
+                    shapely.to_wkb(geometry), minx, miny, maxx, maxy, point.x, point.y,
+                )
+            )  # fmt: skip
+        insert_rows(
+            Boundary,
+            [
+                "dataset", "data_file", "kind", "code", "name", "geometry", "min_lon",
+                "min_lat", "max_lon", "max_lat", "point_lon", "point_lat",
+            ],
+            rows,
+        )  # fmt: skip
+        written = len(rows)
+        data_file.rows_read = len(features)
+        data_file.imported = written
+        data_file.duplicates = len(features) - written
+        data_file.summary = {"rows": written, **info}
+        data_file.status = FileStatus.IMPORTED
+        data_file.message = (
+            f"{written:,} boundaries imported from {info['crs']} (codes from column "
+            f"{info['code_field']!r}, names from {info['name_field']!r})"
+            + (
+                f"; {data_file.duplicates:,} already in this data set"
+                if data_file.duplicates
+                else ""
+            )
+            + "."
+        )
+        outcome = _finish(data_file, started)
+        data_file.save()
+        services.placement_refresh()
+        _audit(data_file, "dataset.file_imported", {"imported": written, "kind": kind})
+    return outcome

@@ -1,0 +1,246 @@
+"""police.uk street crime, outcomes and stop and search, from the real published files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from django.db import connection
+
+from conftest import World
+from socprofiles.audit.services import audit_chain_verify
+from socprofiles.datasets.models import DataFile, FileStatus, StreetCrime
+
+from .conftest import STREET, import_files, import_one, make_dataset
+
+pytestmark = pytest.mark.django_db
+
+DURHAM = sorted(STREET.glob("2022-*-durham-street.csv"))
+
+
+def _pandas_counts(path: Path) -> dict[str, dict[str, int]]:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    counts: dict[str, dict[str, int]] = {}
+    for (month, kind), n in frame.groupby(["Month", "Crime type"]).size().items():
+        counts.setdefault(month, {})[kind] = int(n)
+    return counts
+
+
+def _db_counts(data_file: DataFile) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    rows = (
+        StreetCrime.objects.filter(data_file_id=data_file.pk)
+        .values_list("month", "crime_type")
+        .order_by()
+    )
+    for month, kind in rows:
+        counts.setdefault(month, {})
+        counts[month][kind] = counts[month].get(kind, 0) + 1
+    return counts
+
+
+def _rows() -> int:
+    return StreetCrime.objects.count()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "2022-01-durham-street.csv",
+        "2022-01-btp-street.csv",
+        "2022-01-city-of-london-street.csv",
+        "2022-01-northern-ireland-street.csv",
+        "2022-08-greater-manchester-street.csv",
+        "2018-01-avon-and-somerset-street.csv",
+        "2018-01-bedfordshire-street.csv",
+    ],
+)
+def test_street_files_import_and_match_what_pandas_reads(shared: Path, owner, name: str) -> None:  # type: ignore[no-untyped-def]
+    path = STREET / name
+    dataset = make_dataset("police_street", owner=owner)
+    data_file = import_one(dataset, path)
+    assert data_file.status == FileStatus.IMPORTED, data_file.message
+    expected = _pandas_counts(path)
+    total = sum(n for months in expected.values() for n in months.values())
+    assert data_file.rows_read == data_file.imported == total
+    assert _db_counts(data_file) == expected
+    assert data_file.summary["by_month"] == expected
+    unplaced = int((pd.read_csv(path, dtype=str, keep_default_na=False)["LSOA code"] == "").sum())
+    assert data_file.unplaced == unplaced
+    assert audit_chain_verify().ok
+
+
+def test_the_eleven_durham_months_import_as_one_batch(shared: Path, owner) -> None:  # type: ignore[no-untyped-def]
+    dataset = make_dataset("police_street", owner=owner)
+    files = import_files(dataset, *DURHAM)
+    assert [f.status for f in files] == [FileStatus.IMPORTED] * 11
+    assert sum(f.imported for f in files) == 72262
+    assert _rows() == 72262
+    # Anti-social behaviour has no Crime ID and is kept as published.
+    assert StreetCrime.objects.filter(crime_id__isnull=True).count() == 15920
+
+
+def test_rows_outside_the_partnership_are_kept_and_flagged(shared: Path, world: World) -> None:
+    from socprofiles.accounts.models import Area, AreaKind
+
+    durham = world.partnership.area
+    lsoas = ["E01020634", "E01020635", "E01012334"]
+    for code in lsoas:
+        Area.objects.create(kind=AreaKind.LSOA, code=code, name=code, parent=durham)
+    dataset = make_dataset("police_street", owner=world.force, partnership=world.partnership)
+    data_file = import_one(dataset, STREET / "2022-01-durham-street.csv")
+    inside = StreetCrime.objects.filter(data_file_id=data_file.pk, lsoa_code__in=lsoas).count()
+    with_lsoa = StreetCrime.objects.filter(
+        data_file_id=data_file.pk, lsoa_code__isnull=False
+    ).count()
+    assert data_file.out_of_area == with_lsoa - inside
+    assert data_file.imported == 6430  # kept, all of them
+    assert "outside the partnership's area (kept, flagged)" in data_file.message
+
+
+def test_importing_the_same_file_again_changes_nothing(shared: Path, owner) -> None:  # type: ignore[no-untyped-def]
+    dataset = make_dataset("police_street", owner=owner)
+    first = import_one(dataset, DURHAM[0])
+    before = _rows()
+    again = import_one(dataset, DURHAM[0])
+    assert again.status == FileStatus.ALREADY_IMPORTED
+    assert (again.imported, again.duplicates) == (0, first.rows_read)
+    assert _rows() == before
+
+
+def test_a_different_file_of_the_same_month_adds_only_new_crimes(
+    shared: Path, owner, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A later download of a month: its crimes already present are duplicates; crimes
+    with new IDs are added; anti-social behaviour (no ID) of that month is not added twice."""
+    dataset = make_dataset("police_street", owner=owner)
+    source = DURHAM[0].read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    header, rows = source[0], source[1:]
+    extra = ",".join(
+        ["ffff" + "0" * 60, "2022-01", "Durham Constabulary", "Durham Constabulary", "-1.5",
+         "54.7", "On or near Test Street", "E01020634", "County Durham 001A", "Drugs",
+         "Under investigation", "\n"]
+    )  # fmt: skip
+    later = tmp_path / "2022-01-durham-street-later.csv"
+    later.write_text(header + "".join(rows) + extra, encoding="utf-8")
+    import_one(dataset, DURHAM[0])
+    before = _rows()
+    second = import_one(dataset, later)
+    assert second.status == FileStatus.IMPORTED, second.message
+    assert second.imported == 1
+    assert second.duplicates == len(rows)
+    assert _rows() == before + 1
+
+
+def test_a_bad_row_in_the_middle_refuses_the_whole_file(
+    shared: Path, owner, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    lines = DURHAM[1].read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    middle = len(lines) // 2
+    fields = lines[middle].split(",")
+    fields[1] = "2022-13"  # no thirteenth month
+    lines[middle] = ",".join(fields)
+    fields = lines[middle + 10].split(",")
+    fields[4] = "east"  # not a longitude
+    lines[middle + 10] = ",".join(fields)
+    bad = tmp_path / "2022-02-durham-street.csv"
+    bad.write_text("".join(lines), encoding="utf-8")
+    dataset = make_dataset("police_street", owner=owner)
+    before = _rows()
+    data_file = import_one(dataset, bad)
+    assert data_file.status == FileStatus.REFUSED
+    assert _rows() == before  # nothing of it kept
+    assert data_file.imported == 0
+    assert data_file.rejected == 2
+    report = {(p["row"], p["column"]) for p in data_file.report}
+    assert report == {(middle + 1, "Month"), (middle + 11, "Longitude")}
+    assert "2 of 6,028 rows are not valid" in data_file.message
+    reasons = {p["column"]: p["reason"] for p in data_file.report}
+    assert reasons["Month"] == "expected a month written YYYY-MM, like 2022-01"
+
+
+def test_a_bad_file_in_a_batch_does_not_stop_the_others(
+    shared: Path, owner, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    lines = DURHAM[2].read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    lines[-1] = lines[-1].replace("2022-03", "March")
+    bad = tmp_path / "2022-03-durham-street.csv"
+    bad.write_text("".join(lines), encoding="utf-8")
+    dataset = make_dataset("police_street", owner=owner)
+    good_a, broken, good_b = import_files(dataset, DURHAM[0], bad, DURHAM[1])
+    assert (good_a.status, broken.status, good_b.status) == (
+        FileStatus.IMPORTED,
+        FileStatus.REFUSED,
+        FileStatus.IMPORTED,
+    )
+    assert _rows() == good_a.imported + good_b.imported
+    assert broken.report[0]["row"] == len(lines)
+
+
+def test_skipping_bad_rows_when_allowed(shared: Path, owner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    lines = DURHAM[0].read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    lines[5] = lines[5].replace("2022-01", "Jan 2022")
+    bad = tmp_path / "jan.csv"
+    bad.write_text("".join(lines), encoding="utf-8")
+    dataset = make_dataset("police_street", owner=owner)
+    data_file = import_one(dataset, bad, max_rejected=1)
+    assert data_file.status == FileStatus.IMPORTED
+    assert (data_file.imported, data_file.rejected) == (6429, 1)
+    assert data_file.report[0]["row"] == 6
+
+
+def test_a_concatenated_file_with_repeated_headers(shared: Path, owner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    joined = tmp_path / "q1.csv"
+    joined.write_bytes(b"".join(p.read_bytes() for p in DURHAM[:3]))
+    dataset = make_dataset("police_street", owner=owner)
+    data_file = import_one(dataset, joined)
+    assert data_file.status == FileStatus.IMPORTED, data_file.message
+    assert data_file.imported == 6430 + 6028 + 6964
+
+
+def test_a_windows_1252_file(shared: Path, owner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        DURHAM[0]
+        .read_text(encoding="utf-8-sig")
+        .replace("On or near Meredene", "On or near Caf\u00e9 Row")
+    )
+    legacy = tmp_path / "legacy.csv"
+    legacy.write_bytes(text.encode("cp1252"))
+    dataset = make_dataset("police_street", owner=owner)
+    data_file = import_one(dataset, legacy)
+    assert data_file.status == FileStatus.IMPORTED, data_file.message
+    assert data_file.encoding == "cp1252"
+    assert StreetCrime.objects.filter(location="On or near Caf\u00e9 Row").exists()
+
+
+def test_the_wrong_kind_of_file_is_named(shared: Path, owner) -> None:  # type: ignore[no-untyped-def]
+    dataset = make_dataset("police_street", owner=owner)
+    data_file = import_one(
+        dataset, shared / "police_uk" / "outcomes" / "2018-01-bedfordshire-outcomes.csv"
+    )
+    assert data_file.status == FileStatus.REFUSED
+    assert "looks like a police.uk outcomes file, not police.uk street crime" in data_file.message
+
+
+def test_outcomes_import(shared: Path, owner) -> None:  # type: ignore[no-untyped-def]
+    dataset = make_dataset("police_outcomes", owner=owner)
+    files = import_files(dataset, *sorted((shared / "police_uk" / "outcomes").glob("*.csv")))
+    assert [f.imported for f in files] == [5, 5]
+
+
+def test_stop_and_search_imports_and_is_placed_by_coordinates(shared: Path, owner) -> None:  # type: ignore[no-untyped-def]
+    path = shared / "police_uk" / "stop_and_search" / "2022-09-metropolitan-stop-and-search.csv"
+    dataset = make_dataset("police_stop_search", owner=owner)
+    data_file = import_one(dataset, path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert data_file.imported == len(frame) == 12447
+    # No LSOA boundaries are loaded here, so none is placed.
+    assert data_file.unplaced == 12447
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM datasets_stopsearch "
+            "WHERE data_file_id = %s AND part_of_operation",
+            [data_file.pk],
+        )
+        assert cursor.fetchone()[0] == int((frame["Part of a policing operation"] == "True").sum())

@@ -1,0 +1,490 @@
+"""MoRiLE models as data, and scoring with them."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+class ModelError(ValueError):
+    """A model file that does not follow the rules; the message names the file and key."""
+
+
+class ValueNotOnScale(ValueError):
+    """A factor's value that is not one of the model's allowed values."""
+
+    def __init__(self, factor: Factor, value: Any) -> None:
+        self.factor = factor
+        self.value = value
+        allowed = ", ".join(_fmt(level.value) for level in factor.levels)
+        super().__init__(
+            f"{factor.label} ({factor.key}) must be one of {allowed}; "
+            f"{value!r} is not on the scale."
+        )
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+@dataclass(frozen=True)
+class Level:
+    value: float
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Factor:
+    key: str
+    label: str
+    group: str
+    levels: tuple[Level, ...]
+    description: str = ""
+
+    @property
+    def values(self) -> tuple[float, ...]:
+        return tuple(level.value for level in self.levels)
+
+    def check(self, value: Any) -> float:
+        """The value as a number, if it is on the scale (1 and 1.0 and "1" are the same)."""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueNotOnScale(self, value) from None
+        if math.isnan(number) or not any(math.isclose(number, v) for v in self.values):
+            raise ValueNotOnScale(self, value)
+        return number
+
+    def label_of(self, value: float) -> str:
+        for level in self.levels:
+            if math.isclose(level.value, value):
+                return level.label
+        return ""
+
+
+@dataclass(frozen=True)
+class Grading:
+    """A table from a whole-number total (the organisational position) to a multiplier.
+    `published` lists the points taken from a published source; the others are the
+    model's documented assumptions."""
+
+    points: Mapping[int, float]
+    published: frozenset[int]
+    label: str = ""
+    note: str = ""
+
+    def multiplier(self, total: float) -> float:
+        key = round(total)
+        if not math.isclose(key, total) or key not in self.points:
+            raise ValueError(f"{total!r} is not a total the grading table covers")
+        return float(self.points[key])
+
+    def assumed(self) -> list[int]:
+        return sorted(set(self.points) - set(self.published))
+
+
+@dataclass(frozen=True)
+class Output:
+    """One computed value: the sum of a group, the product of earlier outputs, or an
+    earlier output times the grading table's multiplier for another."""
+
+    key: str
+    label: str
+    kind: str  # "sum", "product", "graded"
+    args: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Score:
+    model: str  # name@version
+    inputs: dict[str, float]
+    outputs: dict[str, float]
+
+    def __getitem__(self, key: str) -> float:
+        return self.outputs[key]
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    version: int
+    title: str
+    description: str
+    kind: str
+    factors: tuple[Factor, ...]
+    groups: dict[str, tuple[str, ...]]
+    group_labels: dict[str, str]
+    outputs: tuple[Output, ...]
+    grading: Grading
+    rank_by: str
+    source: str = ""
+    definition: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    @property
+    def factor_keys(self) -> list[str]:
+        return [f.key for f in self.factors]
+
+    @property
+    def output_keys(self) -> list[str]:
+        return [o.key for o in self.outputs]
+
+    def factor(self, key: str) -> Factor:
+        for factor in self.factors:
+            if factor.key == key:
+                return factor
+        raise KeyError(key)
+
+    def factors_in(self, group: str) -> list[Factor]:
+        return [self.factor(k) for k in self.groups[group]]
+
+    # -- scoring one ----------------------------------------------------------------------
+
+    def check(self, values: Mapping[str, Any]) -> dict[str, float]:
+        missing = [k for k in self.factor_keys if k not in values or values[k] in (None, "")]
+        if missing:
+            raise ValueError(f"no value for {', '.join(missing)}")
+        return {factor.key: factor.check(values[factor.key]) for factor in self.factors}
+
+    def score(self, values: Mapping[str, Any]) -> Score:
+        inputs = self.check(values)
+        results: dict[str, float] = {}
+        for output in self.outputs:
+            results[output.key] = self._compute(output, inputs, results)
+        return Score(model=self.id, inputs=inputs, outputs=results)
+
+    def _compute(self, output: Output, inputs: dict[str, float], done: dict[str, float]) -> float:
+        if output.kind == "sum":
+            return _clean(sum(inputs[k] for k in self.groups[output.args[0]]))
+        if output.kind == "product":
+            result = 1.0
+            for name in output.args:
+                result *= done[name]
+            return _clean(result)
+        base, by = output.args
+        return _clean(done[base] * self.grading.multiplier(done[by]))
+
+    # -- scoring many, vectorised ---------------------------------------------------------
+
+    def score_table(self, columns: Mapping[str, Iterable[Any]]) -> dict[str, np.ndarray]:
+        """Score many issues at once: one array per factor in, one per output out. Values
+        off the scale raise ValueNotOnScale naming the first one (row index in .row)."""
+        inputs: dict[str, np.ndarray] = {}
+        length = None
+        for factor in self.factors:
+            if factor.key not in columns:
+                raise ValueError(f"no column for {factor.key}")
+            array = np.asarray(columns[factor.key], dtype=float)
+            length = len(array) if length is None else length
+            if len(array) != length:
+                raise ValueError("every factor's column must have the same length")
+            _check_scale(factor, array)
+            inputs[factor.key] = array
+        results: dict[str, np.ndarray] = {}
+        low, table = self._grading_table
+        for output in self.outputs:
+            if output.kind == "sum":
+                names = self.groups[output.args[0]]
+                total = (
+                    inputs[names[0]] + inputs[names[1]]
+                    if len(names) > 1
+                    else inputs[names[0]].copy()
+                )
+                for name in names[2:]:
+                    total += inputs[name]
+                results[output.key] = total
+            elif output.kind == "product":
+                product = results[output.args[0]] * results[output.args[1]]
+                for name in output.args[2:]:
+                    product *= results[name]
+                results[output.key] = product
+            else:
+                base, by = output.args
+                index = results[by].astype(np.intp)  # whole numbers: the model guarantees it
+                if low:
+                    index -= low
+                results[output.key] = results[base] * table[index]
+        return results
+
+    @property
+    def _grading_table(self) -> tuple[int, np.ndarray]:
+        cached = self.__dict__.get("_grading_cache")
+        if cached is None:
+            points = self.grading.points
+            low, high = min(points), max(points)
+            table = np.full(high - low + 1, np.nan)
+            for key, value in points.items():
+                table[key - low] = value
+            cached = (low, table)
+            object.__setattr__(self, "_grading_cache", cached)
+        return cached
+
+    def ranked(self, scores: Iterable[tuple[Any, Score]]) -> list[tuple[int, Any, Score]]:
+        """(rank, item, score) by the model's ranking output, highest first; equal scores
+        share a rank (1, 2, 2, 4)."""
+        ordered = sorted(scores, key=lambda pair: -pair[1].outputs[self.rank_by])
+        ranked = []
+        previous = None
+        rank = 0
+        for position, (item, score) in enumerate(ordered, start=1):
+            value = score.outputs[self.rank_by]
+            if previous is None or not math.isclose(value, previous):
+                rank = position
+            previous = value
+            ranked.append((rank, item, score))
+        return ranked
+
+    def allowed(self, key: str) -> list[float]:
+        return list(self.factor(key).values)
+
+    def min_max(self, group: str) -> tuple[float, float]:
+        factors = self.factors_in(group)
+        return (
+            sum(min(f.values) for f in factors),
+            sum(max(f.values) for f in factors),
+        )
+
+
+def _check_scale(factor: Factor, array: np.ndarray) -> None:
+    """Every value on the factor's scale, at a few vector operations per factor: scale the
+    values to small whole numbers, test them against a bit mask of the allowed codes, and
+    check the scaling lost nothing."""
+    codes_of = factor.__dict__.get("_codes")
+    if codes_of is None:
+        scale = 1
+        while not all(float(v * scale).is_integer() for v in factor.values) and scale < 1000:
+            scale *= 2
+        top = int(max(factor.values) * scale)
+        mask = 0
+        for v in factor.values:
+            mask |= 1 << int(v * scale)
+        codes_of = (scale, top, np.int64(mask)) if top < 63 else None
+        object.__setattr__(factor, "_codes", codes_of or (0, 0, np.int64(0)))
+    scale, top, mask = factor.__dict__["_codes"]
+    ok: np.ndarray
+    if scale and array.size and array.min() >= 0 and array.max() * scale <= top:
+        scaled = array * scale if scale != 1 else array
+        codes = scaled.astype(np.int64)
+        ok = ((mask >> codes) & 1).astype(bool)
+        ok &= codes == scaled
+    else:
+        ok = np.isin(array, np.asarray(factor.values, dtype=float))
+    if not ok.all():
+        row = int(np.flatnonzero(~ok)[0])
+        error = ValueNotOnScale(factor, array[row])
+        error.row = row  # type: ignore[attr-defined]
+        raise error
+
+
+def _clean(value: float) -> float:
+    """Keep results exact where the inputs are (4.5 + 0.5 is 5.0, not 4.999...)."""
+    rounded = round(value, 9)
+    return float(int(rounded)) if rounded.is_integer() else rounded
+
+
+# -- loading and validating ----------------------------------------------------------------
+
+_TOP = {
+    "name", "version", "title", "description", "kind", "source", "groups", "factors",
+    "outputs", "grading", "rank_by",
+}  # fmt: skip
+
+
+def load_model(path: Path) -> Model:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ModelError(f"{path.name}: not valid YAML ({error})") from None
+    return parse_model(data, where=path.name)
+
+
+def parse_model(data: Any, *, where: str = "model") -> Model:
+    def fail(key: str, message: str) -> ModelError:
+        return ModelError(f"{where}: {key}: {message}")
+
+    if not isinstance(data, dict):
+        raise fail("top level", "expected a mapping")
+    unknown = set(data) - _TOP
+    if unknown:
+        raise fail("top level", f"unknown keys {sorted(unknown)}")
+    for key in ("name", "version", "title", "groups", "factors", "outputs", "grading", "rank_by"):
+        if key not in data:
+            raise fail(key, "is required")
+    name = data["name"]
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise fail("name", "lower-case letters, digits and underscores")
+    version = data["version"]
+    if not isinstance(version, int) or version < 1:
+        raise fail("version", "a whole number from 1")
+
+    raw_factors = data["factors"]
+    if not isinstance(raw_factors, dict) or not raw_factors:
+        raise fail("factors", "a mapping of factor names to their definitions")
+    raw_groups = data["groups"]
+    if not isinstance(raw_groups, dict) or not raw_groups:
+        raise fail("groups", "a mapping of group names to their factors")
+    group_of: dict[str, str] = {}
+    groups: dict[str, tuple[str, ...]] = {}
+    group_labels: dict[str, str] = {}
+    for group, spec in raw_groups.items():
+        if (
+            not isinstance(spec, dict)
+            or not isinstance(spec.get("factors"), list)
+            or not spec["factors"]
+        ):
+            raise fail(f"groups.{group}", "needs a label and a list of factors")
+        for key in spec["factors"]:
+            if key not in raw_factors:
+                raise fail(f"groups.{group}", f"{key!r} is not a factor of this model")
+            if key in group_of:
+                raise fail(f"groups.{group}", f"{key!r} is already in group {group_of[key]!r}")
+            group_of[key] = group
+        groups[group] = tuple(spec["factors"])
+        group_labels[group] = str(spec.get("label", group))
+    factors = []
+    for key, spec in raw_factors.items():
+        if not isinstance(key, str) or not _NAME.match(key):
+            raise fail(f"factors.{key}", "factor names are lower-case identifiers")
+        if key not in group_of:
+            raise fail(f"factors.{key}", "belongs to no group")
+        if (
+            not isinstance(spec, dict)
+            or not isinstance(spec.get("levels"), list)
+            or not spec["levels"]
+        ):
+            raise fail(f"factors.{key}", "needs a label and a list of levels")
+        levels = []
+        for number, level in enumerate(spec["levels"], start=1):
+            if not isinstance(level, dict) or "value" not in level or "label" not in level:
+                raise fail(f"factors.{key}.levels[{number}]", "needs a value and a label")
+            value = level["value"]
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise fail(f"factors.{key}.levels[{number}]", "the value is a number from 0")
+            levels.append(
+                Level(float(value), str(level["label"]), str(level.get("description", "")))
+            )
+        values = [level.value for level in levels]
+        if values != sorted(values) or len(set(values)) != len(values):
+            raise fail(f"factors.{key}.levels", "values must rise, each once")
+        factors.append(
+            Factor(
+                key,
+                str(spec.get("label", key)),
+                group_of[key],
+                tuple(levels),
+                str(spec.get("description", "")),
+            )
+        )
+
+    raw_grading = data["grading"]
+    if not isinstance(raw_grading, dict) or not isinstance(raw_grading.get("points"), dict):
+        raise fail("grading", "needs points: a mapping of totals to multipliers")
+    points: dict[int, float] = {}
+    for total, multiplier in raw_grading["points"].items():
+        if isinstance(total, str) and total.lstrip("-").isdigit():
+            total = int(total)  # a model stored as JSON has string keys
+        if (
+            not isinstance(total, int)
+            or isinstance(multiplier, bool)
+            or not isinstance(multiplier, int | float)
+        ):
+            raise fail("grading.points", "whole-number totals mapped to numbers")
+        points[total] = float(multiplier)
+    published = raw_grading.get("published", [])
+    if not isinstance(published, list) or any(p not in points for p in published):
+        raise fail("grading.published", "lists totals that are in points")
+    grading = Grading(
+        points,
+        frozenset(published),
+        str(raw_grading.get("label", "")),
+        str(raw_grading.get("note", "")).strip(),
+    )
+
+    outputs: list[Output] = []
+    known: set[str] = set()
+    raw_outputs = data["outputs"]
+    if not isinstance(raw_outputs, dict) or not raw_outputs:
+        raise fail("outputs", "a mapping of output names to how they are computed")
+    for key, spec in raw_outputs.items():
+        where_key = f"outputs.{key}"
+        if not isinstance(key, str) or not _NAME.match(key) or key in raw_factors:
+            raise fail(where_key, "output names are lower-case identifiers, not factor names")
+        if not isinstance(spec, dict):
+            raise fail(where_key, "expected one of sum, product or graded")
+        label = str(spec.get("label", key))
+        kinds = set(spec) & {"sum", "product", "graded"}
+        if len(kinds) != 1:
+            raise fail(where_key, "say exactly one of sum, product or graded")
+        kind = kinds.pop()
+        if kind == "sum":
+            group = spec["sum"]
+            if group not in groups:
+                raise fail(where_key, f"sum of {group!r}: not a group")
+            outputs.append(Output(key, label, "sum", (group,)))
+        elif kind == "product":
+            args = spec["product"]
+            if not isinstance(args, list) or len(args) < 2 or any(a not in known for a in args):
+                raise fail(where_key, "product of two or more outputs defined above it")
+            outputs.append(Output(key, label, "product", tuple(args)))
+        else:
+            graded = spec["graded"]
+            if (
+                not isinstance(graded, dict)
+                or graded.get("score") not in known
+                or graded.get("by") not in known
+            ):
+                raise fail(where_key, "graded needs score and by, outputs defined above it")
+            by = next(o for o in outputs if o.key == graded["by"])
+            if by.kind != "sum":
+                raise fail(where_key, "the grading table is looked up by the sum of a group")
+            low, high = _range_of(groups[by.args[0]], factors)
+            for total in range(int(low), int(high) + 1):
+                if total not in points:
+                    raise fail(
+                        "grading.points",
+                        f"no multiplier for a total of {total} (totals run {int(low)}-{int(high)})",
+                    )
+            if any(
+                not f.value.is_integer()
+                for g in groups[by.args[0]]
+                for f in next(x for x in factors if x.key == g).levels
+            ):
+                raise fail(where_key, "the grading group's levels must be whole numbers")
+            outputs.append(Output(key, label, "graded", (graded["score"], graded["by"])))
+        known.add(key)
+    rank_by = data["rank_by"]
+    if rank_by not in known:
+        raise fail("rank_by", "must be one of the outputs")
+    return Model(
+        name=name,
+        version=version,
+        title=str(data["title"]),
+        description=str(data.get("description", "")).strip(),
+        kind=str(data.get("kind", "thematic")),
+        factors=tuple(factors),
+        groups=groups,
+        group_labels=group_labels,
+        outputs=tuple(outputs),
+        grading=grading,
+        rank_by=rank_by,
+        source=str(data.get("source", "")).strip(),
+        definition=data,
+    )
+
+
+def _range_of(keys: tuple[str, ...], factors: list[Factor]) -> tuple[float, float]:
+    chosen = [f for f in factors if f.key in keys]
+    return sum(min(f.values) for f in chosen), sum(max(f.values) for f in chosen)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,42 +181,48 @@ class Model:
 
     def score_table(self, columns: Mapping[str, Iterable[Any]]) -> dict[str, np.ndarray]:
         """Score many issues at once: one array per factor in, one per output out. Values
-        off the scale raise ValueNotOnScale naming the first one (row index in .row)."""
+        off the scale raise ValueNotOnScale naming the first one (row index in .row).
+
+        The outputs are rows of one block, computed in place: a table of issues costs one
+        allocation, not one per step."""
         inputs: dict[str, np.ndarray] = {}
-        length = None
+        length = -1
         for factor in self.factors:
             if factor.key not in columns:
                 raise ValueError(f"no column for {factor.key}")
-            array = np.asarray(columns[factor.key], dtype=float)
-            length = len(array) if length is None else length
-            if len(array) != length:
+            array = np.ascontiguousarray(columns[factor.key], dtype=float)
+            if array.ndim != 1:
+                raise ValueError(f"the column for {factor.key} must be one-dimensional")
+            if length < 0:
+                length = len(array)
+            elif len(array) != length:
                 raise ValueError("every factor's column must have the same length")
-            _check_scale(factor, array)
             inputs[factor.key] = array
+        _check_scales([(factor, inputs[factor.key]) for factor in self.factors])
+
+        block = np.empty((len(self.outputs), max(length, 0)))
         results: dict[str, np.ndarray] = {}
         low, table = self._grading_table
-        for output in self.outputs:
+        for output, out in zip(self.outputs, block, strict=True):
             if output.kind == "sum":
                 names = self.groups[output.args[0]]
-                total = (
-                    inputs[names[0]] + inputs[names[1]]
-                    if len(names) > 1
-                    else inputs[names[0]].copy()
-                )
+                if len(names) == 1:
+                    np.copyto(out, inputs[names[0]])
+                else:
+                    np.add(inputs[names[0]], inputs[names[1]], out=out)
                 for name in names[2:]:
-                    total += inputs[name]
-                results[output.key] = total
+                    np.add(out, inputs[name], out=out)
             elif output.kind == "product":
-                product = results[output.args[0]] * results[output.args[1]]
+                np.multiply(results[output.args[0]], results[output.args[1]], out=out)
                 for name in output.args[2:]:
-                    product *= results[name]
-                results[output.key] = product
+                    np.multiply(out, results[name], out=out)
             else:
                 base, by = output.args
                 index = results[by].astype(np.intp)  # whole numbers: the model guarantees it
                 if low:
                     index -= low
-                results[output.key] = results[base] * table[index]
+                np.multiply(results[base], table.take(index), out=out)
+            results[output.key] = out
         return results
 
     @property
@@ -258,35 +264,48 @@ class Model:
         )
 
 
-def _check_scale(factor: Factor, array: np.ndarray) -> None:
-    """Every value on the factor's scale, at a few vector operations per factor: scale the
-    values to small whole numbers, test them against a bit mask of the allowed codes, and
-    check the scaling lost nothing."""
-    codes_of = factor.__dict__.get("_codes")
-    if codes_of is None:
-        scale = 1
-        while not all(float(v * scale).is_integer() for v in factor.values) and scale < 1000:
-            scale *= 2
-        top = int(max(factor.values) * scale)
-        mask = 0
-        for v in factor.values:
-            mask |= 1 << int(v * scale)
-        codes_of = (scale, top, np.int64(mask)) if top < 63 else None
-        object.__setattr__(factor, "_codes", codes_of or (0, 0, np.int64(0)))
-    scale, top, mask = factor.__dict__["_codes"]
-    ok: np.ndarray
-    if scale and array.size and array.min() >= 0 and array.max() * scale <= top:
-        scaled = array * scale if scale != 1 else array
-        codes = scaled.astype(np.int64)
-        ok = ((mask >> codes) & 1).astype(bool)
-        ok &= codes == scaled
-    else:
+BULK_ROWS = 20_000
+"""From this many rows, scales are checked by the compiled kernel (one pass per column);
+below it, by NumPy, which needs no compiling or importing."""
+
+
+def _check_scales(columns: list[tuple[Factor, np.ndarray]]) -> None:
+    kernel: Callable[[np.ndarray, float, int], int] | None = None
+    if columns and len(columns[0][1]) >= BULK_ROWS:
+        try:
+            from ._kernel import count_off_scale
+
+            kernel = count_off_scale
+        except ImportError:  # pragma: no cover - numba is a locked dependency
+            kernel = None
+    for factor, array in columns:
+        encoded = _encoding(factor)
+        if kernel is not None and encoded is not None and not kernel(array, *encoded):
+            continue  # the compiled check found nothing off the scale
         ok = np.isin(array, np.asarray(factor.values, dtype=float))
-    if not ok.all():
-        row = int(np.flatnonzero(~ok)[0])
-        error = ValueNotOnScale(factor, array[row])
-        error.row = row  # type: ignore[attr-defined]
-        raise error
+        if not ok.all():
+            row = int(np.flatnonzero(~ok)[0])
+            error = ValueNotOnScale(factor, array[row].item())
+            error.row = row  # type: ignore[attr-defined]
+            raise error
+
+
+def _encoding(factor: Factor) -> tuple[float, int] | None:
+    """(multiplier, bit mask) for the compiled check, or None when the scale does not fit
+    (values that are not multiples of 1/1024, or more than 62 steps of them)."""
+    if "_encoding" not in factor.__dict__:
+        result: tuple[float, int] | None = None
+        multiplier = 1
+        while multiplier <= 1024:
+            if all(float(v * multiplier).is_integer() for v in factor.values):
+                codes = [int(v * multiplier) for v in factor.values]
+                if max(codes) <= 62:
+                    result = (float(multiplier), sum(1 << code for code in codes))
+                break
+            multiplier *= 2
+        object.__setattr__(factor, "_encoding", result)
+    cached: tuple[float, int] | None = factor.__dict__["_encoding"]
+    return cached
 
 
 def _clean(value: float) -> float:

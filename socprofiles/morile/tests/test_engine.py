@@ -226,3 +226,27 @@ def test_ranking_shares_ranks_for_equal_scores() -> None:
     high = THEMATIC.score({f.key: f.values[-1] for f in THEMATIC.factors})
     ranked = THEMATIC.ranked([("a", low), ("b", high), ("c", high)])
     assert [(rank, item) for rank, item, _ in ranked] == [(1, "b"), (1, "c"), (3, "a")]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [3.0, 0.25, -1.0, 64.0, 1e300, float("nan"), float("inf"), 2.0000000000000004],
+)
+def test_large_tables_are_checked_as_strictly_as_small_ones(bad: float) -> None:
+    """From BULK_ROWS rows the compiled check runs; it must refuse what NumPy refuses."""
+    from socprofiles.morile.engine.model import BULK_ROWS
+
+    rng = np.random.default_rng(7)
+    rows = BULK_ROWS + 5
+    columns = {
+        f.key: rng.choice(np.asarray(f.values, dtype=float), size=rows) for f in THEMATIC.factors
+    }
+    whole = THEMATIC.score_table(columns)
+    small = THEMATIC.score_table({k: v[:50] for k, v in columns.items()})
+    for key in THEMATIC.output_keys:
+        assert np.array_equal(whole[key][:50], small[key])
+    columns["community"] = columns["community"].copy()
+    columns["community"][rows - 3] = bad
+    with pytest.raises(ValueNotOnScale, match="community") as raised:
+        THEMATIC.score_table(columns)
+    assert raised.value.row == rows - 3  # type: ignore[attr-defined]

@@ -126,6 +126,7 @@ PAGES: dict[str, tuple[Callable[[World], dict[str, Any]], dict[str, Any]]] = {
     "morile:consensus": (lambda w: {"pk": w.assessment.pk}, NOT_YET),
     "morile:issue_agree": (lambda w: {"pk": w.assessment.pk, "issue_pk": w.issue.pk}, NOT_YET),
     "morile:shortlist": (lambda w: {"pk": w.assessment.pk}, POST_ONLY),
+    "morile:grading": (lambda w: {"pk": w.assessment.pk}, MEMBERS),
     "morile:matrix": (lambda w: {"pk": w.assessment.pk}, MEMBERS),
     "morile:matrix_export": (lambda w: {"pk": w.assessment.pk, "fmt": "xlsx"}, MEMBERS),
     "morile:model_list": (lambda w: {}, ANY_SIGNED_IN),
@@ -229,6 +230,17 @@ API: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Any, dict[st
         lambda w: {"assessment_id": w.assessment.pk},
         None,
         API_MEMBERS,
+    ),
+    ("get", "/api/assessments/{assessment_id}/grading"): (
+        lambda w: {"assessment_id": w.assessment.pk},
+        None,
+        API_MEMBERS,
+    ),
+    # The world's assessment is scoring: managers are told the multipliers are fixed (400).
+    ("put", "/api/assessments/{assessment_id}/grading"): (
+        lambda w: {"assessment_id": w.assessment.pk},
+        {"points": {"2": 0.7}},
+        {**_api_write(400), "analyst": 400},
     ),
     ("get", "/api/assessments/{assessment_id}/ranking"): (
         lambda w: {"assessment_id": w.assessment.pk},

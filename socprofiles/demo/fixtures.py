@@ -290,3 +290,37 @@ POSITIONS = {
     "police_contact": "durham.police.contact",
     "council_contact": "durham.council",
 }
+
+
+# The demo's MoRiLE long list: (theme, issue, level index per factor of the thematic model,
+# in its factor order). Indices, not values, so the list reads as "low / moderate / ...".
+# Scorers' scores are these, nudged a level up or down per scorer by a fixed rule, so the
+# consensus view has real disagreements to show. Illustrative judgements, not findings.
+ASSESSMENT_TITLE = "Strategic assessment 2027"
+ASSESSMENT_PURPOSE = (
+    "Rank the partnership's serious and organised crime issues to choose the priorities of "
+    "the 2027 Local Profile. (Demonstration: the scores are illustrative.)"
+)
+ASSESSMENT_SCORERS = [
+    "durham.analyst",
+    "durham.police.contact",
+    "durham.council",
+    "durham.tradingstandards",
+    "durham.nhs",
+    "durham.immigration",
+]
+#                        ind com pub env fin org oec fre vol con cap cab
+ASSESSMENT_ISSUES = [
+    ("Drugs", "County lines drug supply", [4, 3, 3, 1, 2, 3, 3, 4, 3, 2, 2, 2]),
+    ("Drugs", "Cannabis cultivation in homes", [2, 2, 2, 3, 2, 2, 2, 3, 3, 2, 2, 3]),
+    ("Exploitation", "Modern slavery", [4, 2, 3, 0, 2, 3, 3, 1, 1, 1, 1, 1]),
+    ("Exploitation", "Child criminal exploitation", [4, 3, 4, 0, 1, 3, 2, 3, 2, 1, 1, 2]),
+    ("Exploitation", "Child sexual exploitation", [4, 2, 4, 0, 1, 4, 3, 2, 1, 1, 2, 2]),
+    ("Acquisitive", "Organised vehicle crime", [1, 2, 2, 0, 3, 1, 2, 3, 3, 2, 2, 2]),
+    ("Acquisitive", "Organised rural theft", [2, 3, 3, 1, 3, 2, 2, 3, 2, 2, 2, 2]),
+    ("Economic crime", "Fraud against older people", [3, 1, 3, 0, 3, 2, 2, 3, 3, 1, 1, 1]),
+    ("Economic crime", "Laundering through businesses", [0, 2, 2, 0, 3, 2, 3, 2, 2, 0, 1, 1]),
+    ("Economic crime", "Illegal money lending", [3, 2, 1, 0, 3, 1, 1, 1, 1, 0, 2, 2]),
+    ("Violence", "Firearms linked to OCGs", [4, 3, 4, 0, 1, 3, 3, 1, 1, 1, 2, 2]),
+    ("Borders", "Organised immigration crime", [3, 1, 2, 0, 2, 2, 2, 1, 1, 0, 1, 1]),
+]  # fmt: skip

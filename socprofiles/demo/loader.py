@@ -23,6 +23,8 @@ from socprofiles.accounts.models import (
 )
 from socprofiles.datasets import services as datasets
 from socprofiles.datasets.models import Clearance, DataSet, FileStatus
+from socprofiles.morile import services as morile
+from socprofiles.morile.selectors import consensus, model_of
 
 from . import fixtures
 
@@ -284,12 +286,68 @@ def load_datasets(say: Say) -> None:
     say(f"data sets: census, deprivation, LSOA boundaries, street crime ({rows:,} records)")
 
 
+def _nudge(levels: list[int], scorer: int, issue: int, size: int, index: int) -> int:
+    """A scorer's level: the issue's, a step up or down on some factors by a fixed rule."""
+    step = ((scorer * 7 + issue * 3 + index * 5) % 9) - 4  # -4..4
+    level = levels[index] + (1 if step >= 3 else -1 if step <= -3 else 0)
+    return min(max(level, 0), size - 1)
+
+
+def load_assessment(say: Say) -> None:
+    """A strategic assessment at the step of agreeing scores: twelve issues scored by six
+    people from five organisations, ten agreed, the top six shortlisted."""
+    partnership = Partnership.objects.get(slug=fixtures.DEMO_SLUG)
+    if partnership.assessments.filter(title=fixtures.ASSESSMENT_TITLE).exists():
+        say("assessment: already there")
+        return
+    owner = User.objects.get(username="durham.owner")
+    assessment = morile.assessment_create(
+        actor=owner,
+        partnership=partnership,
+        title=fixtures.ASSESSMENT_TITLE,
+        purpose=fixtures.ASSESSMENT_PURPOSE,
+    )
+    model = model_of(assessment)
+    issues = [
+        morile.issue_add(actor=owner, assessment=assessment, name=name, theme=theme)
+        for theme, name, _levels in fixtures.ASSESSMENT_ISSUES
+    ]
+    scorers = [User.objects.get(username=name) for name in fixtures.ASSESSMENT_SCORERS]
+    for user in scorers:
+        morile.scorer_invite(actor=owner, assessment=assessment, user=user)
+    morile.assessment_open_scoring(actor=owner, assessment=assessment)
+    for s, user in enumerate(scorers):
+        for i, (issue, (_theme, _name, levels)) in enumerate(
+            zip(issues, fixtures.ASSESSMENT_ISSUES, strict=True)
+        ):
+            values = {
+                factor.key: factor.levels[_nudge(levels, s, i, len(factor.levels), f)].value
+                for f, factor in enumerate(model.factors)
+            }
+            morile.score_submit(actor=user, issue=issue, values=values)
+    morile.assessment_start_consensus(actor=owner, assessment=assessment)
+    rows = {row.issue.pk: row for row in consensus(assessment=assessment)}
+    for issue in issues[:10]:
+        morile.score_agree(
+            actor=owner,
+            issue=issue,
+            values=rows[issue.pk].suggested,
+            rationale="Agreed at the partnership's scoring workshop from the scorers' medians.",
+        )
+    morile.assessment_shortlist(actor=owner, assessment=assessment, size=6)
+    say(
+        f"assessment: {assessment.title} ({len(issues)} issues, {len(scorers)} scorers, "
+        "10 agreed, top 6 shortlisted)"
+    )
+
+
 STEPS: list[Callable[[Say], None]] = [
     load_areas,
     load_organisations,
     load_people,
     load_partnerships,
     load_datasets,
+    load_assessment,
 ]
 
 

@@ -61,6 +61,28 @@ class IssueOut(Schema):
         return obj.theme.name if obj.theme_id else None
 
 
+class GradingIn(Schema):
+    points: dict[int, float]
+
+
+class GradingOut(Schema):
+    points: dict[str, float]
+    published: list[int]
+    chosen: list[int]
+    assumed: list[int]
+
+
+def _grading_out(assessment: Any) -> dict[str, Any]:
+    grading = selectors.model_of(assessment).grading
+    chosen = sorted(grading.chosen)
+    return {
+        "points": {str(k): v for k, v in sorted(grading.points.items())},
+        "published": sorted(grading.published),
+        "chosen": chosen,
+        "assumed": [t for t in grading.assumed() if t not in chosen],
+    }
+
+
 class ScoreIn(Schema):
     values: dict[str, float]
     rationale: str = ""
@@ -127,6 +149,28 @@ def assessment_list(request: HttpRequest) -> Any:
 @router.get("/assessments/{assessment_id}", response=AssessmentOut)
 def assessment_detail(request: HttpRequest, assessment_id: UUID) -> Any:
     return selectors.assessment_get_for_user(user=_user(request), pk=assessment_id)
+
+
+@router.get(
+    "/assessments/{assessment_id}/grading",
+    response=GradingOut,
+    summary="The organisational-position multipliers and where each comes from",
+)
+def grading_get(request: HttpRequest, assessment_id: UUID) -> Any:
+    assessment = selectors.assessment_get_for_user(user=_user(request), pk=assessment_id)
+    return _grading_out(assessment)
+
+
+@router.put(
+    "/assessments/{assessment_id}/grading",
+    response={200: GradingOut, 400: dict, 403: dict},
+    summary="Set the unpublished multipliers (managers, before scoring starts)",
+)
+def grading_put(request: HttpRequest, assessment_id: UUID, payload: GradingIn) -> Any:
+    user = _user(request)
+    assessment = selectors.assessment_get_for_user(user=user, pk=assessment_id)
+    services.assessment_grading_set(actor=user, assessment=assessment, points=payload.points)
+    return _grading_out(assessment)
 
 
 @router.get("/assessments/{assessment_id}/issues", response=list[IssueOut])

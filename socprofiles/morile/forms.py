@@ -83,6 +83,34 @@ class ScorerForm(forms.Form):
         field.queryset = people
 
 
+class GradingForm(forms.Form):
+    """One field per organisational-position total whose multiplier is not published."""
+
+    def __init__(self, *args: Any, grading: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.totals = grading.assumed()
+        for total in self.totals:
+            self.fields[f"total_{total}"] = forms.FloatField(
+                label=f"Multiplier for a total of {total}",
+                min_value=0.01,
+                max_value=10,
+                initial=grading.points[total],
+                error_messages={
+                    "required": f"Give the multiplier for a total of {total}.",
+                    "invalid": f"The multiplier for a total of {total} must be a number.",
+                },
+                widget=forms.NumberInput(attrs={"step": "0.05"}),
+            )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            *[Field.text(f"total_{total}", field_width=5) for total in self.totals],
+            Button("submit", "Save the multipliers"),
+        )
+
+    def points(self) -> dict[int, float]:
+        return {total: self.cleaned_data[f"total_{total}"] for total in self.totals}
+
+
 class ShortlistForm(forms.Form):
     size = forms.IntegerField(
         min_value=1,

@@ -3,6 +3,9 @@ its audit event."""
 
 from __future__ import annotations
 
+import copy
+import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +18,7 @@ from socprofiles.audit.services import audit_log
 from socprofiles.core.exceptions import ServiceError
 
 from . import permissions
-from .engine import ValueNotOnScale, get_model
+from .engine import ModelError, ValueNotOnScale, get_model, parse_model
 from .models import AgreedScore, Assessment, Issue, Score, Scorer, Stage, Theme
 from .selectors import model_of, ranking
 
@@ -56,6 +59,60 @@ def assessment_create(
             modified_by=actor,
         )
         _audit(actor, "assessment.created", assessment, model=chosen.id)
+    return assessment
+
+
+GRADING_MAX = 10.0
+
+
+def assessment_grading_set(
+    *, actor: Any, assessment: Assessment, points: Mapping[int, float]
+) -> Assessment:
+    """Set the organisational-position multipliers the model's source does not publish,
+    for this assessment only, before scoring starts. Published points cannot change."""
+    _require_manager(actor, assessment)
+    _require_stage(assessment, Stage.DRAFT, doing="change the grading table")
+    model = model_of(assessment)
+    assumed = model.grading.assumed()
+    if not assumed:
+        raise ServiceError("This model's grading table is wholly published: nothing to set.")
+    for total, value in points.items():
+        if total not in assumed:
+            raise ServiceError(
+                f"The multiplier for a total of {total} cannot be set: only those for "
+                f"{', '.join(map(str, assumed))} are not published.",
+                field=f"total_{total}",
+            )
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not (0 < value <= GRADING_MAX and math.isfinite(value))
+        ):
+            raise ServiceError(
+                f"The multiplier for a total of {total} must be a number above 0 and at "
+                f"most {GRADING_MAX:g}; {value!r} is not.",
+                field=f"total_{total}",
+            )
+    before = {t: model.grading.points[t] for t in assumed}
+    definition = copy.deepcopy(assessment.model_definition)
+    grading = definition["grading"]
+    merged = {int(k): float(v) for k, v in grading["points"].items()}
+    merged.update({int(t): float(v) for t, v in points.items()})
+    grading["points"] = {str(k): v for k, v in sorted(merged.items())}
+    default = get_model(assessment.model_id).grading.points
+    grading["chosen"] = sorted(t for t in assumed if merged[t] != default.get(t))
+    try:
+        parse_model(definition, where=assessment.model_id)
+    except ModelError as error:  # pragma: no cover - the checks above keep it valid
+        raise ServiceError(str(error)) from None
+    with transaction.atomic():
+        assessment.model_definition = definition
+        assessment.save(update_fields=["model_definition", "modified_at"])
+        _audit(
+            actor, "assessment.grading_set", assessment,
+            before={str(k): v for k, v in before.items()},
+            after={str(t): merged[t] for t in assumed},
+        )  # fmt: skip
     return assessment
 
 

@@ -31,6 +31,7 @@ urlpatterns = [
         views.issue_agree,
         name="issue_agree",
     ),
+    path("assessments/<uuid:pk>/grading/", views.grading, name="grading"),
     path("assessments/<uuid:pk>/shortlist/", views.shortlist, name="shortlist"),
     path("assessments/<uuid:pk>/matrix/", views.matrix, name="matrix"),
     path(

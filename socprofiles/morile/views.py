@@ -24,7 +24,15 @@ from socprofiles.core.exceptions import ServiceError
 
 from . import exports, permissions, selectors, services
 from .engine import default_models, get_model
-from .forms import AssessmentForm, IssueForm, IssueImportForm, ScoreForm, ScorerForm, ShortlistForm
+from .forms import (
+    AssessmentForm,
+    GradingForm,
+    IssueForm,
+    IssueImportForm,
+    ScoreForm,
+    ScorerForm,
+    ShortlistForm,
+)
 from .models import Assessment
 
 
@@ -331,6 +339,28 @@ def issue_agree(request: HttpRequest, pk: str, issue_pk: str) -> HttpResponse:
     context = _base(request, assessment)
     context.update({"issue": issue, "form": form, "row": row})
     return render(request, "morile/issue_agree.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grading(request: HttpRequest, pk: str) -> HttpResponse:
+    """The organisational-position multipliers the model's source does not publish."""
+    user, assessment = _load(request, pk)
+    if request.method == "POST" and not permissions.can_manage_assessment(user, assessment):
+        raise PermissionDenied
+    model = selectors.model_of(assessment)
+    form = GradingForm(request.POST or None, grading=model.grading)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_grading_set(actor=user, assessment=assessment, points=form.points())
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "The multipliers are saved for this assessment.")
+            return redirect(assessment)
+    context = _base(request, assessment)
+    context.update({"form": form, "grading": model.grading})
+    return render(request, "morile/grading.html", context)
 
 
 @login_required

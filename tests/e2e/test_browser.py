@@ -71,6 +71,12 @@ def test_sign_in_with_two_factor_and_visit_the_home_page(
         "/organisations/",
         "/areas/",
         "/accounts/profile/",
+        f"/partnerships/{world.partnership.slug}/assessments/",
+        f"/assessments/{world.assessment.pk}/",
+        f"/assessments/{world.assessment.pk}/matrix/",
+        f"/assessments/{world.assessment.pk}/grading/",
+        "/morile/models/",
+        "/morile/models/thematic@1/",
     ):
         page.goto(f"{live_server.url}{path}")
         _assert_accessible(page, path)
@@ -88,3 +94,36 @@ def test_first_sign_in_sets_up_an_authenticator(live_server: Any, page: Any, wor
     page.wait_for_url("**/accounts/two-factor/setup/**")
     assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
     _assert_accessible(page, "two-factor set-up page")
+
+
+def test_a_scorer_scores_an_issue_in_the_browser(live_server: Any, page: Any, world: World) -> None:
+    from socprofiles.morile.models import Score
+
+    device = TOTPDeviceFactory(user=world.analyst)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("User name").fill(world.analyst.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/two-factor/verify/**")
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    page.get_by_label("Security code").fill(f"{code:06d}")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/assessments/{world.assessment.pk}/score/")
+    _assert_accessible(page, "my scoring page")
+    page.get_by_role("link", name=world.issue.name).first.click()
+    _assert_accessible(page, "issue scoring form")
+    values = {
+        "individual": "4", "community": "2", "public_expectation": "8", "environmental": "0",
+        "financial": "2", "organisational": "4", "organisational_economic": "4",
+        "frequency": "0.5", "volume": "1", "confidence": "3", "capacity": "2", "capability": "1",
+    }  # fmt: skip
+    for name, value in values.items():
+        page.locator(f"input[name='{name}'][value='{value}']").check()
+    page.get_by_role("button", name="Save the scores").click()
+    page.wait_for_url(f"**/assessments/{world.assessment.pk}/score/")
+    _assert_accessible(page, "my scoring page after saving")
+    score = Score.objects.get(issue=world.issue, scorer=world.analyst)
+    # harm 24 x likelihood 4.5 = 108, position 3 -> 0.8 (assumed) -> 86.4
+    assert score.outputs["risk"] == 108 and score.outputs["graded_score"] == 86.4

@@ -10,6 +10,7 @@ from socprofiles.accounts.models import Area, AreaKind, Partnership, Partnership
 from socprofiles.audit.models import AuditEvent
 from socprofiles.audit.services import audit_chain_verify
 from socprofiles.demo import fixtures
+from socprofiles.morile.selectors import consensus
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,15 @@ def test_load_demo_builds_the_partnership_and_is_idempotent() -> None:
     assert partnership.council_contact.organisation.slug == "durham-county-council"
     assert all(u.is_demo for u in User.objects.all())
     assert audit_chain_verify().ok
+
+    # The MoRiLE assessment: at the agreeing step, with disagreements to show and a shortlist.
+    assessment = partnership.assessments.get(title=fixtures.ASSESSMENT_TITLE)
+    assert assessment.stage == "consensus"
+    assert assessment.issues.count() == len(fixtures.ASSESSMENT_ISSUES)
+    assert assessment.issues.filter(agreed__isnull=False).count() == 10
+    assert assessment.issues.filter(shortlisted=True).count() >= 6
+    rows = consensus(assessment=assessment)
+    assert any(row.flagged for row in rows) and all(row.scorers == 6 for row in rows)
 
 
 def test_demo_log_ins_work_only_with_demo_logins_enabled() -> None:

@@ -82,6 +82,7 @@ class Grading:
     published: frozenset[int]
     label: str = ""
     note: str = ""
+    chosen: frozenset[int] = frozenset()  # unpublished points a partnership set itself
 
     def multiplier(self, total: float) -> float:
         key = round(total)
@@ -90,7 +91,13 @@ class Grading:
         return float(self.points[key])
 
     def assumed(self) -> list[int]:
+        """Totals whose multiplier is not published (the model's default or a choice)."""
         return sorted(set(self.points) - set(self.published))
+
+    def source(self, total: int) -> str:
+        if total in self.published:
+            return "published"
+        return "chosen" if total in self.chosen else "assumed"
 
 
 @dataclass(frozen=True)
@@ -425,11 +432,15 @@ def parse_model(data: Any, *, where: str = "model") -> Model:
     published = raw_grading.get("published", [])
     if not isinstance(published, list) or any(p not in points for p in published):
         raise fail("grading.published", "lists totals that are in points")
+    chosen = raw_grading.get("chosen", [])
+    if not isinstance(chosen, list) or any(p not in points or p in published for p in chosen):
+        raise fail("grading.chosen", "lists unpublished totals that are in points")
     grading = Grading(
         points,
         frozenset(published),
         str(raw_grading.get("label", "")),
         str(raw_grading.get("note", "")).strip(),
+        frozenset(chosen),
     )
 
     outputs: list[Output] = []

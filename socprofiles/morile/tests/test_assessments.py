@@ -272,3 +272,67 @@ def test_stages_are_guarded(world: World) -> None:
         services.assessment_open_scoring(actor=world.analyst, assessment=fresh)
     with pytest.raises(PermissionDenied):
         services.assessment_create(actor=world.member, partnership=world.partnership, title="x")
+
+
+def test_the_unpublished_multipliers_are_the_partnerships_to_set(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    draft = services.assessment_create(
+        actor=world.analyst, partnership=world.partnership, title="Strategic assessment 2028"
+    )
+    url = f"/assessments/{draft.pk}/grading/"
+    owner, reader, outsider = client_for("owner"), client_for("reader"), client_for("outsider")
+    page = reader.get(url)
+    assert page.status_code == 200 and "Assumed by the model" in page.content.decode()
+    assert "Save the multipliers" not in page.content.decode()
+    assert (
+        reader.post(url, {"total_2": "0.7", "total_3": "0.75", "total_4": "0.9"}).status_code == 403
+    )
+    assert outsider.get(url).status_code == 404
+
+    # A bad value is named on the form and changes nothing.
+    page = owner.post(url, {"total_2": "0.7", "total_3": "abc", "total_4": "0.9"})
+    assert page.status_code == 200
+    assert "The multiplier for a total of 3 must be a number" in page.content.decode()
+    draft.refresh_from_db()
+    assert selectors.model_of(draft).grading.points[2] == 0.8
+
+    assert (
+        owner.post(url, {"total_2": "0.7", "total_3": "0.8", "total_4": "0.95"}).status_code == 302
+    )
+    draft.refresh_from_db()
+    model = selectors.model_of(draft)
+    assert model.grading.points == {0: 0.6, 1: 0.6, 2: 0.7, 3: 0.8, 4: 0.95, 5: 1.0, 6: 2.0}
+    assert model.grading.chosen == frozenset({2, 4})  # 3 kept the model's value
+    assert model.grading.source(2) == "chosen" and model.grading.source(3) == "assumed"
+    assert "Set by the partnership" in owner.get(url).content.decode()
+    event = AuditEvent.objects.filter(action="assessment.grading_set").latest("seq")
+    assert event.detail["before"]["2"] == 0.8 and event.detail["after"]["2"] == 0.7
+    # The other assessments and the shipped model are untouched.
+    assert selectors.model_of(world.assessment).grading.points[2] == 0.8
+
+    # Published points cannot change; nothing can change once scoring has started.
+    with pytest.raises(ServiceError, match="only those for 2, 3, 4 are not published"):
+        services.assessment_grading_set(actor=world.owner, assessment=draft, points={5: 1.5})
+    with pytest.raises(ServiceError, match="above 0 and at most 10"):
+        services.assessment_grading_set(actor=world.owner, assessment=draft, points={2: -1})
+    with pytest.raises(ServiceError, match="at the stage “Scoring”"):
+        services.assessment_grading_set(
+            actor=world.owner, assessment=world.assessment, points={2: 0.7}
+        )
+
+
+def test_the_grading_api(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    draft = services.assessment_create(
+        actor=world.analyst, partnership=world.partnership, title="Strategic assessment 2028"
+    )
+    owner, member = client_for("owner"), client_for("member")
+    url = f"/api/assessments/{draft.pk}/grading"
+    got = owner.get(url).json()
+    assert got["published"] == [0, 1, 5, 6] and got["assumed"] == [2, 3, 4]
+    put = owner.put(url, {"points": {"2": 0.7}}, content_type="application/json")
+    assert put.status_code == 200 and put.json()["chosen"] == [2]
+    assert put.json()["points"]["2"] == 0.7
+    refused = member.put(url, {"points": {"2": 0.5}}, content_type="application/json")
+    assert refused.status_code == 403
+    bad = owner.put(url, {"points": {"6": 3}}, content_type="application/json")
+    assert bad.status_code == 400 and "not published" in json.dumps(bad.json())
+    assert client_for("outsider").get(url).status_code == 404

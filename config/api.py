@@ -15,6 +15,7 @@ from ninja.security import HttpBearer, SessionAuth
 from socprofiles.accounts.api import router as accounts_router
 from socprofiles.accounts.permissions import is_signed_in
 from socprofiles.accounts.services import api_token_authenticate
+from socprofiles.analysis.api import router as analysis_router
 from socprofiles.core.exceptions import ServiceError
 from socprofiles.datasets.api import router as datasets_router
 from socprofiles.morile.api import router as morile_router
@@ -104,3 +105,4 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 api.add_router("/", accounts_router)
 api.add_router("/", datasets_router)
 api.add_router("/", morile_router)
+api.add_router("/", analysis_router)

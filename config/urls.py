@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("socprofiles.audit.urls")),
     path("", include("socprofiles.datasets.urls")),
     path("", include("socprofiles.morile.urls")),
+    path("", include("socprofiles.analysis.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -130,6 +131,12 @@ PAGES: dict[str, tuple[Callable[[World], dict[str, Any]], dict[str, Any]]] = {
     "morile:matrix": (lambda w: {"pk": w.assessment.pk}, MEMBERS),
     "morile:matrix_export": (lambda w: {"pk": w.assessment.pk, "fmt": "xlsx"}, MEMBERS),
     "morile:model_list": (lambda w: {}, ANY_SIGNED_IN),
+    "analysis:analysis": (lambda w: {"slug": w.partnership.slug}, MEMBERS),
+    "analysis:figure": (
+        lambda w: {"slug": w.partnership.slug, "pk": _analysis(w), "name": "trend", "fmt": "svg"},
+        MEMBERS,
+    ),
+    "analysis:map_data": (lambda w: {"slug": w.partnership.slug, "pk": _analysis(w)}, MEMBERS),
     "morile:model_detail": (lambda w: {"model_id": "thematic@1"}, ANY_SIGNED_IN),
     # The API's own URL patterns are checked operation by operation below.
     "api:openapi-json": (lambda w: {}, ANY_SIGNED_IN),
@@ -220,6 +227,17 @@ API: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Any, dict[st
     ("get", "/api/files/{file_id}"): (lambda w: {"file_id": w.data_file.pk}, None, API_MEMBERS),
     ("get", "/api/feeds"): (lambda w: {}, None, API_READ_OPEN),
     ("get", "/api/morile/models"): (lambda w: {}, None, API_READ_OPEN),
+    # The world's partnership has no street crime: members are told so (400).
+    ("get", "/api/partnerships/{slug}/analysis"): (
+        lambda w: {"slug": w.partnership.slug},
+        None,
+        {**API_MEMBERS, "owner": 400, "reader": 400, "analyst": 400, "member": 400},
+    ),
+    ("get", "/api/partnerships/{slug}/analysis/{analysis_id}/hotspots"): (
+        lambda w: {"slug": w.partnership.slug, "analysis_id": _analysis(w)},
+        None,
+        API_MEMBERS,
+    ),
     ("get", "/api/assessments"): (lambda w: {}, None, API_READ_OPEN),
     ("get", "/api/assessments/{assessment_id}"): (
         lambda w: {"assessment_id": w.assessment.pk},
@@ -273,6 +291,40 @@ API: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Any, dict[st
         {**API_MEMBERS, "owner": 403, "reader": 403},
     ),
 }
+
+
+def _analysis(world: World) -> Any:
+    """A stored analysis of the world's partnership, from a small synthetic grid."""
+    from shapely.geometry import box
+
+    from socprofiles.analysis.engine import report
+    from socprofiles.analysis.engine.stats import Period
+    from socprofiles.analysis.models import AnalysisResult
+
+    found = AnalysisResult.objects.filter(partnership=world.partnership).first()
+    if found is not None:
+        return found.pk
+    codes = [f"E0100{i:04d}" for i in range(25)]
+    geometries = {c: box(i % 5, i // 5, i % 5 + 1, i // 5 + 1) for i, c in enumerate(codes)}
+    crimes = pd.DataFrame(
+        [
+            {"month": "2022-02", "lsoa_code": c, "crime_type": "Drugs"}
+            for c in codes[:8]
+            for _ in range(3)
+        ]
+    )
+    inputs = report.Inputs(
+        crimes=crimes,
+        population=dict.fromkeys(codes, 1500),
+        deprivation=pd.DataFrame({"lsoa_code": codes, "imd_decile": 1, "crime_decile": 2}),
+        geometries=geometries,
+        available_months={"2022-01", "2022-02"},
+    )
+    result = report.analyse(inputs, Period("2022-02", "2022-02"), permutations=99)
+    return AnalysisResult.objects.create(
+        partnership=world.partnership, area=world.partnership.area, period_start="2022-02",
+        period_end="2022-02", data_version="test", result=result,
+    ).pk  # fmt: skip
 
 
 def _reader_membership(world: World) -> Any:

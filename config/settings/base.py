@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from socprofiles.core.env import database_from_env, env_bool, env_int, env_list, env_str
 
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "socprofiles.accounts",
     "socprofiles.datasets",
     "socprofiles.morile",
+    "socprofiles.analysis",
     "socprofiles.demo",
 ]
 
@@ -171,12 +173,27 @@ DATASET_MAX_UNCOMPRESSED_MB = env_int("DATASET_MAX_UNCOMPRESSED_MB", 4096, minim
 FILE_UPLOAD_TEMP_DIR = None
 
 # Strict Content-Security-Policy: no inline script or style anywhere, no third party.
+# The analysis page's interactive map draws LSOAs on a blank background by default; a tile
+# server (for example an organisation's own) may be configured, and is then allowed by CSP.
+ANALYSIS_TILE_URL = env_str("ANALYSIS_TILE_URL", "")
+ANALYSIS_TILE_ATTRIBUTION = env_str("ANALYSIS_TILE_ATTRIBUTION", "")
+_TILE_ORIGIN = ""
+if ANALYSIS_TILE_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tile = _urlsplit(ANALYSIS_TILE_URL.replace("{s}", "a"))
+    if _tile.scheme != "https" or not _tile.netloc:
+        raise ImproperlyConfigured(
+            "ANALYSIS_TILE_URL must be an https URL like https://tiles.example.org/{z}/{x}/{y}.png"
+        )
+    _TILE_ORIGIN = f"https://{ANALYSIS_TILE_URL.split('/')[2]}"
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF],
+        "img-src": [SELF, *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

@@ -127,3 +127,35 @@ def test_a_scorer_scores_an_issue_in_the_browser(live_server: Any, page: Any, wo
     score = Score.objects.get(issue=world.issue, scorer=world.analyst)
     # harm 24 x likelihood 4.5 = 108, position 3 -> 0.8 (assumed) -> 86.4
     assert score.outputs["risk"] == 108 and score.outputs["graded_score"] == 86.4
+
+
+def test_the_threat_picture_renders_its_map_and_figures(
+    live_server: Any, page: Any, settings: Any
+) -> None:
+    from django.core.management import call_command
+
+    from socprofiles.demo import fixtures
+
+    settings.DEMO_LOGINS_ENABLED = True
+    call_command("load_demo", verbosity=0)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("User name").fill("durham.analyst")
+    page.get_by_label("Password").fill(fixtures.DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/partnerships/{fixtures.DEMO_SLUG}/analysis/")
+    assert page.get_by_role("heading", name="Priority locations").is_visible()
+    # Leaflet drew the LSOAs from the page's GeoJSON (no tiles, nothing from the internet).
+    page.wait_for_selector("#analysis-map[data-loaded='389']", timeout=20_000)
+    assert page.locator("#analysis-map path.leaflet-interactive").count() >= 389
+    # Every figure loaded as an image, with a text alternative.
+    images = page.locator("figure.app-figure img")
+    assert images.count() == 4
+    for i in range(images.count()):
+        image = images.nth(i)
+        image.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+        )
+        assert len(image.get_attribute("alt") or "") > 40
+    _assert_accessible(page, "threat picture page")

@@ -36,6 +36,8 @@ from .engine.report import Inputs
 from .engine.stats import Period
 from .models import AnalysisResult
 
+PARTNER_FEEDS = ("ocg_mapping", "nrm_referrals", "counts_by_area")
+
 
 def areas_for_partnership(*, partnership: Partnership) -> list[Area]:
     """The partnership's area and the areas inside it an analysis can be run for (local
@@ -73,7 +75,7 @@ def source_datasets(*, partnership: Partnership) -> list[DataSet]:
     ]
     street_or_reference = Q(kind__in=kinds) & _shared(partnership)
     street_only_own = ~Q(kind=DataSetKind.POLICE_STREET) | Q(partnership=partnership)
-    ocg = Q(kind=DataSetKind.FEED, feed="ocg_mapping", partnership=partnership) & _shared(
+    ocg = Q(kind=DataSetKind.FEED, feed__in=PARTNER_FEEDS, partnership=partnership) & _shared(
         partnership
     )
     return list(
@@ -185,13 +187,8 @@ def analysis_inputs(*, partnership: Partnership, area: Area, period: Period) -> 
         columns=["lsoa_code", "imd_decile", "crime_decile"],
     ).drop_duplicates("lsoa_code")
     shapes = {c: g for c, g in geometries(codes=codes).items() if c in population}
-    groups = []
-    ocg_sets = [d for d in datasets if d.kind == DataSetKind.FEED]
-    for values in FeedRecord.objects.filter(dataset__in=ocg_sets).values_list("values", flat=True):
-        markets = values.get("crime_markets") or []
-        if isinstance(markets, str):
-            markets = [m for m in markets.split(";") if m.strip()]
-        groups.append((str(values.get("group_ref", "")), [str(m) for m in markets]))
+    feeds = [d for d in datasets if d.kind == DataSetKind.FEED]
+    groups, partner = partner_threats(feeds=feeds, codes=codes, area=area, period=period)
     sources = [
         {
             "title": d.title,
@@ -211,6 +208,7 @@ def analysis_inputs(*, partnership: Partnership, area: Area, period: Period) -> 
         geometries=shapes,
         available_months=months,
         ocg_groups=groups,
+        partner_threats=partner,
         sources=sources,
     )
 
@@ -241,3 +239,73 @@ def lsoa_names(*, codes: set[str]) -> dict[str, str]:
             "lsoa_code", "lsoa_name"
         )
     )
+
+
+def _month_bounds(period: Period) -> tuple[Any, Any]:
+    import calendar
+    from datetime import date
+
+    first = date(int(period.start[:4]), int(period.start[5:]), 1)
+    year, month = int(period.end[:4]), int(period.end[5:])
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    return first, last
+
+
+def partner_threats(
+    *, feeds: list[DataSet], codes: set[str], area: Area, period: Period
+) -> tuple[list[tuple[str, list[str]]], list[dict[str, Any]]]:
+    """What partners' feeds show in the area and period, for the threats police.uk cannot:
+    NRM referrals by type of exploitation, organised crime groups mapped there (and their
+    markets), and counts by area (fraud and others) by their own indicator names. Records
+    outside the area or the period are left out; undated OCG mappings count as current."""
+    from collections import Counter
+
+    first, last = _month_bounds(period)
+    # A record is in the area by its LSOA, or by an area code: the area's own, one of its
+    # LSOAs', or one of the areas inside it (local authorities, wards...).
+    inside = {a.code for a in Area.objects.filter(parent=area)} | {area.code}
+    named = sorted(c for c in codes | inside if c)  # never match a blank code
+    in_area = Q(lsoa_code__in=named) | Q(area_code__in=named)
+    groups: list[tuple[str, list[str]]] = []
+    found: list[dict[str, Any]] = []
+    for dataset in feeds:
+        records = FeedRecord.objects.filter(dataset=dataset).filter(in_area)
+        if dataset.feed == "ocg_mapping":
+            markets_of: dict[str, set[str]] = {}
+            for values in records.filter(Q(period__isnull=True) | Q(period__lte=last)).values_list(
+                "values", flat=True
+            ):
+                markets = values.get("crime_markets") or []
+                if isinstance(markets, str):
+                    markets = [m for m in markets.split(";") if m.strip()]
+                ref = str(values.get("group_ref", ""))
+                markets_of.setdefault(ref, set()).update(str(m).strip() for m in markets)
+            groups.extend((ref, sorted(ms)) for ref, ms in markets_of.items())
+            counted = Counter(m for ms in markets_of.values() for m in ms)
+            found.append(
+                {"threat": "Organised crime groups", "dataset": dataset.title, "measure":
+                 "groups mapped in the area", "value": len(markets_of),
+                 "breakdown": dict(counted.most_common())}
+            )  # fmt: skip
+            continue
+        dated = records.filter(period__gte=first, period__lte=last)
+        if dataset.feed == "nrm_referrals":
+            kinds = Counter(
+                str(v.get("exploitation", "")) for v in dated.values_list("values", flat=True)
+            )
+            found.append(
+                {"threat": "Modern slavery and human trafficking", "dataset": dataset.title,
+                 "measure": "NRM referrals", "value": sum(kinds.values()),
+                 "breakdown": dict(kinds.most_common())}
+            )  # fmt: skip
+        elif dataset.feed == "counts_by_area":
+            totals: dict[str, float] = {}
+            for values in dated.values_list("values", flat=True):
+                name = str(values.get("indicator", "")) or "count"
+                totals[name] = totals.get(name, 0.0) + float(values.get("value") or 0)
+            for name, total in sorted(totals.items()):
+                found.append(
+                    {"threat": name, "dataset": dataset.title, "measure": "total of the counts",
+                     "value": round(total, 2), "breakdown": {}}
+                )  # fmt: skip
+    return groups, found

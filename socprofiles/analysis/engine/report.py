@@ -30,6 +30,7 @@ class Inputs:
     geometries: Mapping[str, Any]  # LSOA code -> shapely polygon
     available_months: set[str]
     ocg_groups: list[tuple[str, list[str]]] = field(default_factory=list)
+    partner_threats: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -160,6 +161,7 @@ def analyse(
         "markets_ocg_text": markets.describe_links(ocg_matrix, kind="groups")
         if len(ocg_matrix)
         else "No OCG-mapping data was available for this area.",
+        "partner_threats": list(inputs.partner_threats),
         "islands": weights.islands if weights is not None else [],
         "sources": list(inputs.sources),
         "seconds": round(time.perf_counter() - started, 2),

@@ -190,3 +190,62 @@ def test_the_command_writes_tables_hotspots_and_figures(demo: Partnership, tmp_p
             "--output",
             str(tmp_path),
         )
+
+
+def test_partner_feeds_supply_the_threats_police_uk_cannot_show(
+    demo: Partnership, tmp_path: Path
+) -> None:
+    """NRM referrals, OCG mapping and counts by area, imported through the real importer,
+    appear for the area and period they fall in, and nowhere else."""
+    darlington = ["E01012334", "E01012335", "E01012366"]
+    nrm = tmp_path / "nrm.csv"
+    nrm.write_text(
+        "Referral reference,Referral date,Exploitation type,Age group,LSOA code\n"
+        f"R1,2022-10-03,Labour,Adult,{darlington[0]}\n"
+        f"R2,2022-10-19,Criminal,Child,{darlington[1]}\n"
+        f"R3,2022-11-02,Criminal,Child,{darlington[2]}\n"
+        f"R4,2022-03-02,Sexual,Adult,{darlington[0]}\n"  # before the period
+        "R5,2022-10-05,Labour,Adult,E01000001\n",  # in London, outside the area
+        encoding="utf-8",
+    )
+    ocg = tmp_path / "ocg.csv"
+    ocg.write_text(
+        "OCG reference,Member reference,Crime markets,Band,LSOA code\n"
+        f"G1,N1,Drugs; Firearms,1A,{darlington[0]}\n"
+        f"G1,N2,Drugs,1A,{darlington[0]}\n"
+        f"G2,N3,Drugs; Firearms; Money laundering,2B,{darlington[1]}\n"
+        f"G3,N4,Modern slavery,3C,{darlington[2]}\n",
+        encoding="utf-8",
+    )
+    fraud = tmp_path / "fraud.csv"
+    fraud.write_text(
+        "Area code,Indicator,Period,Value\n"
+        "E06000005,Fraud reports (Action Fraud),2022-10-01,41\n"
+        "E06000005,Fraud reports (Action Fraud),2022-11-01,37\n"
+        "E06000047,Fraud reports (Action Fraud),2022-10-01,90\n",  # County Durham
+        encoding="utf-8",
+    )
+    for feed, path, owner in (
+        ("nrm_referrals", nrm, "home-office-ie"),
+        ("ocg_mapping", ocg, "durham-constabulary"),
+        ("counts_by_area", fraud, "darlington-borough-council"),
+    ):
+        call_command(
+            "import_dataset", feed, str(path), "--partnership", fixtures.DEMO_SLUG,
+            "--owner", owner, "--max-rejected", "5", verbosity=0,
+        )  # fmt: skip
+    page = _client("durham.council").get(URL + "?area=E06000005&start=2022-10&end=2022-11")
+    assert page.status_code == 200
+    result = AnalysisResult.objects.get(area__code="E06000005").result
+    threats = {t["threat"]: t for t in result["partner_threats"]}
+    assert threats["Modern slavery and human trafficking"]["value"] == 3
+    assert threats["Modern slavery and human trafficking"]["breakdown"] == {
+        "Criminal": 2,
+        "Labour": 1,
+    }
+    assert threats["Organised crime groups"]["value"] == 3
+    assert threats["Fraud reports (Action Fraud)"]["value"] == 78
+    assert result["markets_ocg_text"].startswith(
+        "2 organised crime groups are active in both Drugs and Firearms."
+    )
+    assert "Fraud reports (Action Fraud)" in page.content.decode()

@@ -121,16 +121,6 @@ def cached_result(
     ).first()
 
 
-def latest_result(*, partnership: Partnership, area: Area, period: Period) -> AnalysisResult | None:
-    return (
-        AnalysisResult.objects.filter(
-            partnership=partnership, area=area, period_start=period.start, period_end=period.end
-        )
-        .order_by("-created_at")
-        .first()
-    )
-
-
 def available_months(*, partnership: Partnership) -> list[str]:
     datasets = [
         d for d in source_datasets(partnership=partnership) if d.kind == DataSetKind.POLICE_STREET

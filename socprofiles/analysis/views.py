@@ -89,6 +89,14 @@ def analysis(request: HttpRequest, slug: str) -> HttpResponse:
                     "markets": _matrix_rows(result["markets_lsoa"], labels),
                     "ocg_markets": _matrix_rows(result["markets_ocg"], {}),
                     "charts": _chart_texts(result),
+                    "monthly": [
+                        {
+                            "month": row["month"],
+                            "values": [row.get(k, 0) for k in labels],
+                            "all": row.get("all_crime", 0),
+                        }
+                        for row in result["monthly"]
+                    ],
                     "tile_url": settings.ANALYSIS_TILE_URL,
                     "tile_attribution": settings.ANALYSIS_TILE_ATTRIBUTION,
                 }

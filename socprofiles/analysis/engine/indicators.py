@@ -54,10 +54,3 @@ def parse_indicators(data: Any) -> dict[str, Indicator]:
 @cache
 def default_indicators() -> dict[str, Indicator]:
     return parse_indicators(yaml.safe_load(PATH.read_text(encoding="utf-8")))
-
-
-def indicator_of(crime_type: str) -> str | None:
-    for indicator in default_indicators().values():
-        if crime_type in indicator.crime_types:
-            return indicator.key
-    return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -198,7 +198,3 @@ def summary_sentences(result: Mapping[str, Any]) -> list[str]:
         f"{'are' if len(meets) != 1 else 'is'} among England's most deprived fifth."
     )
     return lines
-
-
-def trend_rows(result: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
-    return result["trends_by_indicator"]

@@ -57,6 +57,7 @@ def test_the_page_shows_the_latest_quarter_with_hotspots_and_figures(demo: Partn
         assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
         assert b"<svg" in svg.content
         assert f"figures/{name}.svg" in text  # shown on the page, with its text alternative
+    assert text.count("The data in this figure") == 4  # and each with its data as a table
     png = client.get(f"{URL}{stored.pk}/figures/map.png")
     assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
     geojson = client.get(f"{URL}{stored.pk}/map.geojson").json()

@@ -286,6 +286,100 @@ def load_datasets(say: Say) -> None:
     say(f"data sets: census, deprivation, LSOA boundaries, street crime ({rows:,} records)")
 
 
+FICTIONAL = (
+    "Fictional, made up for the demonstration by the platform's demo loader: no real group, "
+    "person or referral is described."
+)
+
+
+RESPONDERS = ["Durham Constabulary", "Durham County Council", "Darlington Borough Council"]
+
+
+def _fictional_feeds(codes: list[str]) -> dict[str, str]:
+    """CSV texts for three partner feeds, made up with a fixed seed (so reloading changes
+    nothing): an OCG mapping extract, NRM referrals and fraud reports by local authority."""
+    import random
+
+    rng = random.Random(2027)
+    markets = ["Drugs", "Firearms", "Money laundering", "Modern slavery", "Acquisitive crime",
+               "Fraud", "Cannabis cultivation"]  # fmt: skip
+    ocg = [
+        "OCG reference,OCG name,Member reference,Role,Crime markets,Band,Status,LSOA code,"
+        "Date mapped"
+    ]
+    member = 0
+    for group in range(1, 10):
+        chosen = rng.sample(markets, rng.choice([1, 2, 2, 3]))
+        if "Drugs" not in chosen and rng.random() < 0.6:
+            chosen.append("Drugs")
+        home = rng.choice(codes)
+        for role in ["Principal", *rng.sample(["Significant", "Member", "Member", "Associate",
+                                               "Facilitator"], rng.randint(2, 4))]:  # fmt: skip
+            member += 1
+            ocg.append(
+                f"DUR-OCG-{group:02d},Operation demo {group},N{member:04d},{role},"
+                f"{'; '.join(chosen)},{rng.choice(['1A', '1B', '2A', '2B', '3C'])},Active,"
+                f"{home},2022-{rng.randint(1, 11):02d}-01"
+            )
+    nrm = ["Referral reference,Referral date,Exploitation type,Age group,LSOA code,First responder"]
+    kinds = ["Criminal"] * 9 + ["Labour"] * 5 + ["Sexual"] * 4 + ["Domestic servitude"] * 2
+    for number in range(1, 61):
+        nrm.append(
+            f"NRM-DEMO-{number:03d},2022-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d},"
+            f"{rng.choice(kinds)},{rng.choice(['Adult', 'Adult', 'Child'])},{rng.choice(codes)},"
+            f"{rng.choice(RESPONDERS)}"
+        )
+    fraud = ["Area code,Area name,Indicator,Period,Value,Unit"]
+    for code, name, mean in (("E06000047", "County Durham", 110), ("E06000005", "Darlington", 40)):
+        for month in range(1, 12):
+            value = max(0, round(rng.gauss(mean, mean**0.5)))
+            fraud.append(f"{code},{name},Fraud reports,2022-{month:02d}-01,{value},reports")
+    return {"ocg_mapping": "\n".join(ocg), "nrm_referrals": "\n".join(nrm),
+            "counts_by_area": "\n".join(fraud)}  # fmt: skip
+
+
+def load_partner_feeds(say: Say) -> None:
+    """Three fictional partner feeds, imported with the real importers, so the threat
+    picture can show what police.uk cannot: OCGs and their markets, NRM referrals, fraud."""
+    import tempfile
+
+    from socprofiles.datasets.selectors import partnership_lsoa_codes
+
+    durham = Partnership.objects.get(slug=fixtures.DEMO_SLUG)
+    codes = sorted(partnership_lsoa_codes(partnership=durham, fresh=True))
+    texts = _fictional_feeds(codes)
+    owners = {"ocg_mapping": "durham-constabulary", "nrm_referrals": "home-office-ie",
+              "counts_by_area": "durham-trading-standards"}  # fmt: skip
+    titles = {
+        "ocg_mapping": "OCG mapping extract, 2022 (fictional)",
+        "nrm_referrals": "National Referral Mechanism referrals, 2022 (fictional)",
+        "counts_by_area": "Fraud reports by local authority, 2022 (fictional)",
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        for feed, text in texts.items():
+            dataset = DataSet.objects.filter(partnership=durham, kind="feed", feed=feed).first()
+            if dataset is None:
+                dataset = datasets.dataset_create(
+                    actor=None, partnership=durham,
+                    owner=Organisation.objects.get(slug=owners[feed]),
+                    kind="feed", feed=feed, title=titles[feed], description=FICTIONAL,
+                    source="Demonstration data", attribution=FICTIONAL,
+                )  # fmt: skip
+            path = Path(folder) / f"{feed}_fictional.csv"
+            path.write_text(text + "\n", encoding="utf-8")
+            have = set(dataset.files.values_list("sha256", flat=True))
+            if hashlib.sha256(path.read_bytes()).hexdigest() in have:
+                continue
+            data_file = datasets.data_file_register(
+                actor=None, dataset=dataset, path=path, original_name=path.name
+            )
+            datasets.data_file_import_many(data_files=[data_file])
+            data_file.refresh_from_db()
+            if data_file.status != FileStatus.IMPORTED:
+                raise RuntimeError(f"The demo feed {feed} did not import: {data_file.message}")
+    say("partner feeds: OCG mapping, NRM referrals, fraud reports (fictional)")
+
+
 def _nudge(levels: list[int], scorer: int, issue: int, size: int, index: int) -> int:
     """A scorer's level: the issue's, a step up or down on some factors by a fixed rule."""
     step = ((scorer * 7 + issue * 3 + index * 5) % 9) - 4  # -4..4
@@ -347,13 +441,14 @@ STEPS: list[Callable[[Say], None]] = [
     load_people,
     load_partnerships,
     load_datasets,
+    load_partner_feeds,
     load_assessment,
 ]
 
 
 def load_demo(*, say: Say = print) -> None:
     for step in STEPS:
-        if step is load_datasets:
+        if step in (load_datasets, load_partner_feeds):
             step(say)  # each file imports in its own transaction, all or nothing
             continue
         with transaction.atomic():

@@ -8,6 +8,9 @@ never changes an assessment already made.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -30,7 +33,11 @@ class Assessment(BaseModel):
     title = models.CharField(max_length=200)
     purpose = models.TextField(blank=True)
     model_id = models.CharField(max_length=60, help_text="The MoRiLE model, name@version.")
-    model_definition = models.JSONField(help_text="The model as it was when the assessment began.")
+    # JSON text, not a JSON field: PostgreSQL's jsonb reorders keys, and a model's order
+    # (its factors, its outputs computed one after another) is part of its meaning.
+    model_definition = models.TextField(
+        help_text="The model (as JSON, in its own order) as it was when the assessment began."
+    )
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.DRAFT)
     shortlist_size = models.PositiveIntegerField(null=True, blank=True)
     shortlist_threshold = models.FloatField(null=True, blank=True)
@@ -43,6 +50,12 @@ class Assessment(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("morile:assessment_detail", kwargs={"pk": self.pk})
+
+    @property
+    def definition(self) -> dict[str, Any]:
+        """A fresh copy of the stored model definition."""
+        loaded: dict[str, Any] = json.loads(self.model_definition)
+        return loaded
 
 
 class Theme(BaseModel):

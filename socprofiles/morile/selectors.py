@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import statistics
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,10 +24,10 @@ _MODELS: dict[str, Model] = {}
 
 def model_of(assessment: Assessment) -> Model:
     """The model as it was when the assessment began (kept on the assessment)."""
-    key = json.dumps(assessment.model_definition, sort_keys=True)
+    key = assessment.model_definition
     model = _MODELS.get(key)
     if model is None:
-        model = _MODELS[key] = parse_model(assessment.model_definition, where=assessment.model_id)
+        model = _MODELS[key] = parse_model(assessment.definition, where=assessment.model_id)
     return model
 
 

@@ -3,7 +3,7 @@ its audit event."""
 
 from __future__ import annotations
 
-import copy
+import json
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -54,7 +54,7 @@ def assessment_create(
             title=title.strip(),
             purpose=purpose,
             model_id=chosen.id,
-            model_definition=chosen.definition,
+            model_definition=json.dumps(chosen.definition),
             created_by=actor,
             modified_by=actor,
         )
@@ -94,7 +94,7 @@ def assessment_grading_set(
                 field=f"total_{total}",
             )
     before = {t: model.grading.points[t] for t in assumed}
-    definition = copy.deepcopy(assessment.model_definition)
+    definition = assessment.definition
     grading = definition["grading"]
     merged = {int(k): float(v) for k, v in grading["points"].items()}
     merged.update({int(t): float(v) for t, v in points.items()})
@@ -106,7 +106,7 @@ def assessment_grading_set(
     except ModelError as error:  # pragma: no cover - the checks above keep it valid
         raise ServiceError(str(error)) from None
     with transaction.atomic():
-        assessment.model_definition = definition
+        assessment.model_definition = json.dumps(definition)
         assessment.save(update_fields=["model_definition", "modified_at"])
         _audit(
             actor, "assessment.grading_set", assessment,

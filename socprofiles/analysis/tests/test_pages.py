@@ -198,6 +198,9 @@ def test_partner_feeds_supply_the_threats_police_uk_cannot_show(
 ) -> None:
     """NRM referrals, OCG mapping and counts by area, imported through the real importer,
     appear for the area and period they fall in, and nowhere else."""
+    from socprofiles.datasets.models import DataSet
+
+    DataSet.objects.filter(partnership=demo, kind="feed").delete()  # the demo's fictional feeds
     darlington = ["E01012334", "E01012335", "E01012366"]
     nrm = tmp_path / "nrm.csv"
     nrm.write_text(

@@ -254,8 +254,22 @@ def test_an_assessment_keeps_its_model_version(world: World) -> None:
     assessment = world.assessment
     assert assessment.model_id == "thematic@1"
     assert selectors.model_of(assessment).grading.points[4] == 0.9
-    assessment.model_definition = {**assessment.model_definition, "version": 2}
+    assessment.model_definition = json.dumps({**assessment.definition, "version": 2})
     assert selectors.model_of(assessment).version == 2  # read from the assessment's own copy
+
+
+def test_a_stored_model_keeps_its_order_through_the_database(world: World) -> None:
+    """Factors and outputs come back in the model's own order on every database (a JSON
+    column on PostgreSQL would sort the keys, and outputs are computed in order)."""
+    from socprofiles.morile.engine import get_model
+    from socprofiles.morile.models import Assessment
+
+    selectors._MODELS.clear()
+    stored = Assessment.objects.get(pk=world.assessment.pk)
+    model = selectors.model_of(stored)
+    shipped = get_model("thematic")
+    assert model.factor_keys == shipped.factor_keys
+    assert model.output_keys == shipped.output_keys
 
 
 def test_stages_are_guarded(world: World) -> None:

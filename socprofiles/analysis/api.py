@@ -10,7 +10,6 @@ from socprofiles.accounts.selectors import partnership_get_for_user
 from socprofiles.core.exceptions import ServiceError
 
 from . import permissions, selectors, services
-from .outputs import hotspots_geojson
 
 router = Router(tags=["Threat picture"])
 
@@ -82,5 +81,7 @@ def analysis(
 def hotspots(request: HttpRequest, slug: str, analysis_id: int) -> Any:
     partnership = _partnership(request, slug)
     stored = selectors.result_get_for_partnership(partnership=partnership, pk=analysis_id)
+    from .outputs import hotspots_geojson
+
     shapes = selectors.geometries(codes={h["lsoa_code"] for h in stored.result["hotspots"]})
     return hotspots_geojson(stored.result, shapes)

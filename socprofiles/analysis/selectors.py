@@ -8,9 +8,8 @@ members never feed a result all members see.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from django.db.models import Q
 from django.http import Http404
 
@@ -30,11 +29,12 @@ from socprofiles.datasets.models import (
 )
 from socprofiles.datasets.selectors import area_lsoa_codes
 
-from .engine import report
 from .engine.indicators import PATH as INDICATORS_PATH
-from .engine.report import Inputs
-from .engine.stats import Period
+from .engine.period import Period
 from .models import AnalysisResult
+
+if TYPE_CHECKING:
+    from .engine.report import Inputs
 
 PARTNER_FEEDS = ("ocg_mapping", "nrm_referrals", "counts_by_area")
 
@@ -99,7 +99,6 @@ def data_version(*, partnership: Partnership) -> str:
     changes, or when the analysis engine's code does."""
     datasets = source_datasets(partnership=partnership)
     digest = hashlib.sha256()
-    digest.update(f"analysis {report.VERSION}\n".encode())
     digest.update(INDICATORS_PATH.read_bytes())
     for source in sorted(INDICATORS_PATH.parent.glob("*.py")):  # the engine's own code
         digest.update(source.read_bytes())
@@ -147,6 +146,10 @@ def geometries(*, codes: set[str]) -> dict[str, Any]:
 
 
 def analysis_inputs(*, partnership: Partnership, area: Area, period: Period) -> Inputs:
+    import pandas as pd
+
+    from .engine.report import Inputs
+
     datasets = source_datasets(partnership=partnership)
     files = _files(datasets)
     codes = area_lsoa_codes(area=area)

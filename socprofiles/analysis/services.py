@@ -11,8 +11,7 @@ from socprofiles.audit.services import audit_log
 from socprofiles.core.exceptions import ServiceError
 
 from . import selectors
-from .engine import report
-from .engine.stats import Period, PeriodError
+from .engine.period import Period, PeriodError
 from .models import AnalysisResult
 
 
@@ -49,6 +48,8 @@ def analysis_run(
             "There is no 2011 Census population for this area's LSOAs: import it first "
             "(reference data) so that rates can be given."
         )
+    from .engine import report  # pandas, SciPy and PySAL: only when computing
+
     result = report.analyse(inputs, period)
     try:
         with transaction.atomic():

@@ -15,10 +15,11 @@ from socprofiles.core.classification import OFFICIAL
 from socprofiles.core.exceptions import ServiceError
 
 from . import permissions, selectors, services
-from .engine import figures
-from .engine.report import summary_sentences
 from .forms import AnalysisForm
-from .outputs import hotspots_geojson
+
+# The engine (pandas, matplotlib, SciPy) is imported inside the views that need it, so that
+# loading the URLs, and every command and process that does, stays light.
+FIGURE_FORMATS = ("png", "svg")
 
 CHART_NAMES = {"map", "trend", "breakdown", "deprivation"}
 
@@ -62,6 +63,8 @@ def analysis(request: HttpRequest, slug: str) -> HttpResponse:
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
+            from .engine.report import summary_sentences
+
             result = stored.result
             labels = {k: v["label"] for k, v in result["indicators"].items()}
             hot = [h for h in result["hotspots"] if h["class"] == "hot"]
@@ -115,6 +118,8 @@ def _matrix_rows(matrix: dict[str, Any], labels: dict[str, str]) -> dict[str, An
 def _chart_texts(result: dict[str, Any]) -> list[dict[str, str]]:
     """Titles and text alternatives of the figures, without drawing them (no geometry
     needed: the map's text depends only on the counts)."""
+    from .engine import figures
+
     return [{"name": c.name, "title": c.title, "alt": c.alt} for c in figures.all_charts(result)]
 
 
@@ -123,8 +128,10 @@ def _chart_texts(result: dict[str, Any]) -> list[dict[str, str]]:
 def figure(request: HttpRequest, slug: str, pk: int, name: str, fmt: str) -> HttpResponse:
     partnership = _partnership(request, slug)
     stored = selectors.result_get_for_partnership(partnership=partnership, pk=pk)
-    if name not in CHART_NAMES or fmt not in figures.FORMATS:
+    if name not in CHART_NAMES or fmt not in FIGURE_FORMATS:
         raise Http404("No such figure.")
+    from .engine import figures
+
     result = stored.result
     shapes = (
         selectors.geometries(codes={h["lsoa_code"] for h in result["hotspots"]})
@@ -148,6 +155,8 @@ def figure(request: HttpRequest, slug: str, pk: int, name: str, fmt: str) -> Htt
 def hotspots_map_data(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
     partnership = _partnership(request, slug)
     stored = selectors.result_get_for_partnership(partnership=partnership, pk=pk)
+    from .outputs import hotspots_geojson
+
     shapes = selectors.geometries(codes={h["lsoa_code"] for h in stored.result["hotspots"]})
     response = JsonResponse(hotspots_geojson(stored.result, shapes))
     response["Cache-Control"] = "private, max-age=86400"

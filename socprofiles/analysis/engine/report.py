@@ -19,7 +19,7 @@ import pandas as pd
 from . import hotspots, markets, stats
 from .indicators import Indicator, default_indicators
 
-VERSION = 1  # bump when the analysis changes what it computes: cached results renew
+VERSION = 1  # what the result's layout is; any change to the engine's code renews results
 
 
 @dataclass

@@ -10,53 +10,14 @@ A change is reported as a rise or a fall only when that test rejects "no change"
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
-from scipy.stats import binomtest
 
 from .indicators import Indicator, default_indicators
+from .period import Period, PeriodError
+
+__all__ = ["Period", "PeriodError"]  # re-exported: periods belong with the statistics
 
 ALPHA = 0.05
-
-
-class PeriodError(ValueError):
-    """A period that is not two months "YYYY-MM", the first not after the second."""
-
-
-@dataclass(frozen=True)
-class Period:
-    start: str  # "YYYY-MM"
-    end: str
-
-    def __post_init__(self) -> None:
-        for value in (self.start, self.end):
-            try:
-                pd.Period(value, freq="M")
-            except (ValueError, TypeError):
-                raise PeriodError(f"{value!r} is not a month written YYYY-MM") from None
-            if len(value) != 7 or value[4] != "-":
-                raise PeriodError(f"{value!r} is not a month written YYYY-MM")
-        if self.start > self.end:
-            raise PeriodError(f"the period starts ({self.start}) after it ends ({self.end})")
-
-    @property
-    def months(self) -> list[str]:
-        return [str(p) for p in pd.period_range(self.start, self.end, freq="M")]
-
-    def shifted(self, months: int) -> Period:
-        start = pd.Period(self.start, freq="M") + months
-        end = pd.Period(self.end, freq="M") + months
-        return Period(str(start), str(end))
-
-    def previous(self) -> Period:
-        return self.shifted(-len(self.months))
-
-    def year_before(self) -> Period:
-        return self.shifted(-12)
-
-    def __str__(self) -> str:
-        return self.start if self.start == self.end else f"{self.start} to {self.end}"
 
 
 def with_indicators(
@@ -92,6 +53,8 @@ def counts_and_rates(
 
 def change_test(current: int, before: int) -> float:
     """Two-sided p-value that two equal-length periods' counts differ only by chance."""
+    from scipy.stats import binomtest
+
     total = current + before
     if total == 0:
         return 1.0

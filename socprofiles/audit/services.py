@@ -33,36 +33,78 @@ def audit_log(
 ) -> AuditEvent:
     """Append one event. `actor` is a user or None for the system; `actor_username` names
     an unauthenticated actor (a failed log-in) when there is no user."""
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    organisation = getattr(user, "organisation", None) if user is not None else None
+    entry = AuditEntry(
+        actor=actor,
+        action=action,
+        target=target,
+        partnership=partnership,
+        purpose=purpose,
+        detail=detail,
+        request=request,
+        actor_username=actor_username,
+    )
+    return audit_log_many([entry])[0]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event to append, for audit_log_many."""
+
+    action: str
+    actor: Any = None
+    target: models.Model | None = None
+    partnership: Any = None
+    purpose: str = ""
+    detail: dict[str, Any] | None = None
+    request: HttpRequest | None = None
+    actor_username: str = ""
+
+
+def audit_log_many(entries: list[AuditEntry]) -> list[AuditEvent]:
+    """Append several events in order, holding the chain's head once: one lock, one insert
+    and one update of the head, however many events (an import of many files)."""
+    if not entries:
+        return []
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        fields: dict[str, Any] = {
-            "seq": head.seq + 1,
-            # Stored and hashed in UTC to microsecond precision, the precision both
-            # databases keep, so the hash recomputes exactly after a round trip.
-            "occurred_at": datetime.now(tz=UTC),
-            "actor_id": str(user.pk) if user is not None else None,
-            "actor_username": (user.get_username() if user is not None else actor_username)[:150],
-            "organisation_id": str(organisation.pk) if organisation is not None else None,
-            "organisation_name": (organisation.name if organisation is not None else "")[:200],
-            "partnership_id": str(partnership.pk) if partnership is not None else None,
-            "action": action,
-            "object_type": target._meta.label_lower if target is not None else "",
-            "object_id": str(target.pk) if target is not None else "",
-            "object_repr": str(target)[:300] if target is not None else "",
-            "purpose": purpose[:500],
-            "detail": detail or {},
-            "ip_address": _client_ip(request),
-            "prev_hash": head.hash or GENESIS_HASH,
-        }
-        fields["hash"] = event_hash(fields)
-        event = AuditEvent(**fields)
-        event.save()
-        head.seq = fields["seq"]
-        head.hash = fields["hash"]
+        seq, prev_hash = head.seq, head.hash or GENESIS_HASH
+        events = []
+        for entry in entries:
+            seq += 1
+            fields = _fields(entry, seq, prev_hash)
+            fields["hash"] = prev_hash = event_hash(fields)
+            events.append(AuditEvent(**fields))
+        AuditEvent.objects.bulk_create(events)
+        head.seq, head.hash = seq, prev_hash
         head.save(update_fields=["seq", "hash"])
-    return event
+    return events
+
+
+def _fields(entry: AuditEntry, seq: int, prev_hash: str) -> dict[str, Any]:
+    actor = entry.actor
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    organisation = getattr(user, "organisation", None) if user is not None else None
+    target = entry.target
+    partnership = entry.partnership
+    return {
+        "seq": seq,
+        # Stored and hashed in UTC to microsecond precision, the precision both databases
+        # keep, so the hash recomputes exactly after a round trip.
+        "occurred_at": datetime.now(tz=UTC),
+        "actor_id": str(user.pk) if user is not None else None,
+        "actor_username": (user.get_username() if user is not None else entry.actor_username)[:150],
+        "organisation_id": str(organisation.pk) if organisation is not None else None,
+        "organisation_name": (organisation.name if organisation is not None else "")[:200],
+        "partnership_id": str(partnership.pk) if partnership is not None else None,
+        "action": entry.action,
+        "object_type": target._meta.label_lower if target is not None else "",
+        "object_id": str(target.pk) if target is not None else "",
+        "object_repr": str(target)[:300] if target is not None else "",
+        "purpose": entry.purpose[:500],
+        "detail": entry.detail or {},
+        "ip_address": _client_ip(entry.request),
+        "prev_hash": prev_hash,
+    }
 
 
 @dataclass(frozen=True)

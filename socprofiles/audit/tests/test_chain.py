@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -57,6 +58,25 @@ def test_events_chain_from_genesis() -> None:
     assert (head.seq, head.hash) == (3, events[2].hash)
     report = audit_chain_verify()
     assert report.ok and report.checked == 3
+
+
+def test_many_events_at_once_chain_like_one_at_a_time() -> None:
+    from socprofiles.audit.services import AuditEntry, audit_log_many
+
+    first = _write_events(2)
+    user = UserFactory()
+    written = audit_log_many(
+        [AuditEntry(action=f"test.batch.{i}", actor=user, detail={"i": i}) for i in range(5)]
+    )
+    assert [e.seq for e in written] == [3, 4, 5, 6, 7]
+    assert written[0].prev_hash == first[-1].hash
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(written))
+    stored = list(AuditEvent.objects.filter(seq__gte=3).order_by("seq"))
+    assert [e.action for e in stored] == [f"test.batch.{i}" for i in range(5)]
+    assert stored[0].actor_username == user.username
+    assert audit_log_many([]) == []
+    report = audit_chain_verify()
+    assert report.ok and report.checked == 7
 
 
 def test_stored_hash_recomputes_after_round_trip() -> None:

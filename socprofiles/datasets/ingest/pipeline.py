@@ -189,11 +189,17 @@ def _finish(data_file: DataFile, started: float) -> Outcome:
     )
 
 
-def _audit(data_file: DataFile, action: str, detail: dict[str, Any]) -> None:
-    from socprofiles.audit.services import audit_log
+def _audit(
+    data_file: DataFile,
+    action: str,
+    detail: dict[str, Any],
+    into: list[Any] | None = None,
+) -> None:
+    """Audit one file's outcome; with `into`, collect the event to write with others."""
+    from socprofiles.audit.services import AuditEntry, audit_log_many
 
     dataset = data_file.dataset
-    audit_log(
+    entry = AuditEntry(
         actor=data_file.uploaded_by,
         action=action,
         target=data_file,
@@ -205,6 +211,10 @@ def _audit(data_file: DataFile, action: str, detail: dict[str, Any]) -> None:
             **detail,
         },
     )
+    if into is not None:
+        into.append(entry)
+    else:
+        audit_log_many([entry])
 
 
 # -- preparing: the checks before any row is written ----------------------------------------
@@ -305,6 +315,7 @@ def _load_fast_batch(items: list[_Pending], say: Progress) -> None:
                 loaded.append(item)
             except Exception as error:  # the database refused a row: the general path says which
                 logger.info("fast path failed for %s: %s", source.name, error)
+        audits: list[Any] = []  # written together: one hold of the audit chain per batch
         by_table: dict[str, list[_Pending]] = {}
         for item in loaded:
             by_table.setdefault(item.spec.target, []).append(item)  # type: ignore[union-attr]
@@ -326,7 +337,10 @@ def _load_fast_batch(items: list[_Pending], say: Progress) -> None:
                     last_id=summary.last_id,
                     summary=summary,
                 )
-                _complete(item, result)
+                _complete(item, result, audits=audits)
+        from socprofiles.audit.services import audit_log_many
+
+        audit_log_many(audits)
 
 
 def _bytes_progress(say: Progress, total: int) -> Callable[[int], None]:
@@ -393,7 +407,7 @@ def _load(
     )
 
 
-def _complete(item: _Pending, result: LoadResult) -> None:
+def _complete(item: _Pending, result: LoadResult, audits: list[Any] | None = None) -> None:
     """Inside the import's transaction: duplicates, counts, the record and the audit."""
     from socprofiles.datasets.models import FileStatus
 
@@ -437,6 +451,7 @@ def _complete(item: _Pending, result: LoadResult) -> None:
             "duplicates": data_file.duplicates,
             "rejected": data_file.rejected,
         },
+        into=audits,
     )
 
 

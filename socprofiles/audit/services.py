@@ -74,7 +74,10 @@ def audit_log_many(entries: list[AuditEntry]) -> list[AuditEvent]:
             fields = _fields(entry, seq, prev_hash)
             fields["hash"] = prev_hash = event_hash(fields)
             events.append(AuditEvent(**fields))
-        AuditEvent.objects.bulk_create(events)
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(events)
         head.seq, head.hash = seq, prev_hash
         head.save(update_fields=["seq", "hash"])
     return events

@@ -41,8 +41,8 @@ build/static/.built: node_modules/.installed frontend/build.mjs $(wildcard front
 
 assets: build/static/.built ## Build GOV.UK Frontend and our styles into build/static
 
-browser: ## Make sure Chromium is installed for the end-to-end tests
-	@bash scripts/ensure-chromium
+browser: ## Make sure Chromium and pdftoppm are installed for the tests
+	@bash scripts/ensure-test-tools
 
 migrate: install assets ## Apply database migrations
 	$(MANAGE) migrate --no-input

@@ -99,6 +99,7 @@ def analyse(
     hot_table = pd.DataFrame(columns=["lsoa_code", "value", "z", "p", "class"])
     persistence = pd.DataFrame(columns=["lsoa_code", "months_hot", "share", "months"])
     per_indicator: dict[str, list[str]] = {}
+    counts_by_indicator: dict[str, dict[str, int]] = {}
     if weights is not None:
         chosen = current.dropna(subset=["indicator", "lsoa_code"])
         counts = chosen.groupby("lsoa_code").size()
@@ -112,6 +113,7 @@ def analyse(
         hot_table["population"] = hot_table["lsoa_code"].map(inputs.population)
         for key in indicators:
             by_lsoa = chosen[chosen["indicator"] == key].groupby("lsoa_code").size()
+            counts_by_indicator[key] = {str(c): int(n) for c, n in by_lsoa.items() if n}
             found = hotspots.gi_star(by_lsoa.to_dict(), weights, permutations=permutations)
             per_indicator[key] = sorted(found.loc[found["class"] == "hot", "lsoa_code"])
         per_month = {}
@@ -153,6 +155,7 @@ def analyse(
         ],
         "hotspots": _records(hot_table),
         "hotspots_by_indicator": per_indicator,
+        "lsoa_counts_by_indicator": counts_by_indicator,
         "persistence": _records(persistence),
         "deprivation_profile": _records(profile),
         "markets_lsoa": {"labels": list(lsoa_matrix.index), "matrix": lsoa_matrix.values.tolist()},

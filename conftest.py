@@ -48,6 +48,7 @@ class World:
     reference: Any = None
     assessment: Any = None
     issue: Any = None
+    profile: Any = None
 
     def persona(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
@@ -111,7 +112,43 @@ def world(db: Any) -> World:
     for scorer in (w.analyst, w.member):
         morile.scorer_invite(actor=None, assessment=w.assessment, user=scorer)
     morile.assessment_open_scoring(actor=None, assessment=w.assessment)
+    w.profile = published_profile(w)
     return w
+
+
+COMMISSIONING = {
+    "partners_and_needs": "Police and council: a shared picture.",
+    "parameters": "Testshire, 2022, all threats.",
+    "datasets_and_gaps": "Police recorded crime; no health data.",
+    "leadership_and_resources": "Owner and one analyst.",
+    "timescales": "Draft in February, publication in March.",
+    "readership_and_sharing": "Partnership members through the platform.",
+    "retention": "Until superseded plus two years.",
+}
+
+
+def published_profile(w: World) -> Any:
+    """A Local Profile with version 1 published and a new draft in production (so both a
+    published version and an editable draft exist for the access tests)."""
+    from socprofiles.profiles import services as profiles
+
+    profile = profiles.profile_commission(
+        actor=w.owner, partnership=w.partnership, title="Testshire Local Profile",
+        period_start="2022-01", period_end="2022-06", commissioning=COMMISSIONING,
+    )  # fmt: skip
+    for action in ("start_production",):
+        profile = profiles.profile_transition(actor=w.owner, profile=profile, action=action)
+    profiles.section_update(
+        actor=w.analyst,
+        section=profile.sections.get(key="summary"),
+        narrative="Drug supply links the other threats.",
+    )
+    profile = profiles.profile_transition(
+        actor=w.analyst, profile=profile, action="send_to_consultation"
+    )
+    for action in ("publish", "start_review"):
+        profile = profiles.profile_transition(actor=w.owner, profile=profile, action=action)
+    return profile
 
 
 @pytest.fixture

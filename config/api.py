@@ -19,6 +19,7 @@ from socprofiles.analysis.api import router as analysis_router
 from socprofiles.core.exceptions import ServiceError
 from socprofiles.datasets.api import router as datasets_router
 from socprofiles.morile.api import router as morile_router
+from socprofiles.profiles.api import router as profiles_router
 
 
 class ServiceToken(HttpBearer):
@@ -106,3 +107,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", datasets_router)
 api.add_router("/", morile_router)
 api.add_router("/", analysis_router)
+api.add_router("/", profiles_router)

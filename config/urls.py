@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("socprofiles.datasets.urls")),
     path("", include("socprofiles.morile.urls")),
     path("", include("socprofiles.analysis.urls")),
+    path("", include("socprofiles.profiles.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

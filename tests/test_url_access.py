@@ -56,6 +56,9 @@ POST_ONLY = expect(owner=405, team=405, outsider=405, admin=405)
 # The test assessment is open for scoring; the analyst and the member are its scorers.
 SCORERS = expect(owner=403, team=200, outsider=404, admin=404, reader=403)
 NOT_YET = expect(owner=403, team=403, outsider=404, admin=404)
+# Owners and authors produce a profile; members and readers read it.
+PRODUCERS = expect(owner=200, team=403, analyst=200, outsider=404, admin=404)
+DRAFT_READERS = expect(owner=200, team=404, analyst=200, outsider=404, admin=404)
 # Public pages; someone half-way through signing in is still sent to finish it first.
 PUBLIC = expect(owner=200, team=200, outsider=200, admin=200, anonymous=200)
 
@@ -138,6 +141,31 @@ PAGES: dict[str, tuple[Callable[[World], dict[str, Any]], dict[str, Any]]] = {
     ),
     "analysis:map_data": (lambda w: {"slug": w.partnership.slug, "pk": _analysis(w)}, MEMBERS),
     "morile:model_detail": (lambda w: {"model_id": "thematic@1"}, ANY_SIGNED_IN),
+    # The world's profile: version 1 published, a new draft in production.
+    "profiles:partnership_profiles": (lambda w: {"slug": w.partnership.slug}, MEMBERS),
+    "profiles:reviews": (lambda w: {}, ANY_SIGNED_IN),
+    "profiles:profile_detail": (lambda w: {"pk": w.profile.pk}, MEMBERS),
+    "profiles:commissioning": (lambda w: {"pk": w.profile.pk}, PRODUCERS),
+    "profiles:section_edit": (lambda w: {"pk": w.profile.pk, "key": "summary"}, PRODUCERS),
+    "profiles:transition": (lambda w: {"pk": w.profile.pk, "action": "publish"}, POST_ONLY),
+    "profiles:clearance_decide": (
+        lambda w: {"pk": w.profile.pk, "clearance_pk": w.profile.pk},
+        POST_ONLY,
+    ),
+    "profiles:override": (lambda w: {"pk": w.profile.pk}, POST_ONLY),
+    "profiles:draft": (lambda w: {"pk": w.profile.pk}, DRAFT_READERS),
+    "profiles:version_detail": (lambda w: {"pk": w.profile.pk, "number": 1}, MEMBERS),
+    # The world has no street crime, so its profile has no figures: nobody finds one.
+    "profiles:figure": (
+        lambda w: {"pk": w.profile.pk, "ref": "1", "name": "map"},
+        expect(owner=404, team=404, outsider=404, admin=404),
+    ),
+    "profiles:download": (lambda w: {"pk": w.profile.pk, "ref": "1", "fmt": "docx"}, MEMBERS),
+    # Members without the draft have one version only: they are sent back to the profile.
+    "profiles:compare": (
+        lambda w: {"pk": w.profile.pk},
+        expect(owner=200, team=302, analyst=200, outsider=404, admin=404),
+    ),
     # The API's own URL patterns are checked operation by operation below.
     "api:openapi-json": (lambda w: {}, ANY_SIGNED_IN),
     "api:openapi-view": (lambda w: {}, ANY_SIGNED_IN),
@@ -162,6 +190,13 @@ MARKED = {
     "morile:my_scoring",
     "morile:issue_score",
     "morile:matrix",
+    "profiles:partnership_profiles",
+    "profiles:profile_detail",
+    "profiles:commissioning",
+    "profiles:section_edit",
+    "profiles:draft",
+    "profiles:version_detail",
+    "profiles:compare",
 }
 
 API_READ_OPEN = expect(owner=200, team=200, outsider=200, admin=200, anonymous=401, unverified=401)
@@ -289,6 +324,52 @@ API: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Any, dict[st
             }
         },
         {**API_MEMBERS, "owner": 403, "reader": 403},
+    ),
+    ("get", "/api/partnerships/{slug}/profiles"): (
+        lambda w: {"slug": w.partnership.slug},
+        None,
+        API_MEMBERS,
+    ),
+    ("post", "/api/partnerships/{slug}/profiles"): (
+        lambda w: {"slug": w.partnership.slug},
+        {"title": "API profile", "period_start": "2022-01", "period_end": "2022-03"},
+        _api_write(201),
+    ),
+    ("get", "/api/profiles/{profile_id}"): (
+        lambda w: {"profile_id": w.profile.pk},
+        None,
+        API_MEMBERS,
+    ),
+    # The world's profile is in production: publishing now is refused with a reason (400).
+    ("post", "/api/profiles/{profile_id}/transitions"): (
+        lambda w: {"profile_id": w.profile.pk},
+        {"action": "publish"},
+        {**_api_write(400)},
+    ),
+    ("put", "/api/profiles/{profile_id}/sections/{key}"): (
+        lambda w: {"profile_id": w.profile.pk, "key": "summary"},
+        {"narrative": "<p>Changed.</p>"},
+        {**_api_write(200), "analyst": 200},
+    ),
+    ("get", "/api/profiles/{profile_id}/clearances"): (
+        lambda w: {"profile_id": w.profile.pk},
+        None,
+        {**API_MEMBERS, "member": 403, "reader": 403},
+    ),
+    ("put", "/api/profiles/{profile_id}/clearances/{clearance_id}"): (
+        lambda w: {"profile_id": w.profile.pk, "clearance_id": w.profile.pk},
+        {"cleared": True},
+        {**API_MEMBERS, "owner": 404, "analyst": 404, "member": 404, "reader": 404},
+    ),
+    ("get", "/api/profiles/{profile_id}/versions"): (
+        lambda w: {"profile_id": w.profile.pk},
+        None,
+        API_MEMBERS,
+    ),
+    ("get", "/api/profiles/{profile_id}/versions/{number}"): (
+        lambda w: {"profile_id": w.profile.pk, "number": 1},
+        None,
+        API_MEMBERS,
     ),
 }
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "socprofiles.datasets",
     "socprofiles.morile",
     "socprofiles.analysis",
+    "socprofiles.profiles",
     "socprofiles.demo",
 ]
 
@@ -171,6 +172,23 @@ DATASET_UPLOAD_DIR = VAR_DIR / "uploads"
 DATASET_MAX_FILE_MB = env_int("DATASET_MAX_FILE_MB", 1024, minimum=1, maximum=16384)
 DATASET_MAX_UNCOMPRESSED_MB = env_int("DATASET_MAX_UNCOMPRESSED_MB", 4096, minimum=1)
 FILE_UPLOAD_TEMP_DIR = None
+
+# E-mail (review reminders): an SMTP relay when EMAIL_HOST is set, otherwise messages are
+# written as files under var/mail, so nothing leaves a closed network by surprise.
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "soc-platform@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+
+# Local Profile documents: rendered figures are cached here, keyed by their content.
+PROFILE_FIGURE_CACHE = VAR_DIR / "cache" / "figures"
 
 # Strict Content-Security-Policy: no inline script or style anywhere, no third party.
 # The analysis page's interactive map draws LSOAs on a blank background by default; a tile

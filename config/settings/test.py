@@ -12,3 +12,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Tasks run at once in tests, unless a test runs the real database worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -297,6 +297,7 @@ POSITIONS = {
 # Scorers' scores are these, nudged a level up or down per scorer by a fixed rule, so the
 # consensus view has real disagreements to show. Illustrative judgements, not findings.
 ASSESSMENT_TITLE = "Strategic assessment 2027"
+PROFILE_TITLE = "Serious and Organised Crime Local Profile 2022"
 ASSESSMENT_PURPOSE = (
     "Rank the partnership's serious and organised crime issues to choose the priorities of "
     "the 2027 Local Profile. (Demonstration: the scores are illustrative.)"

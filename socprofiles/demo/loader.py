@@ -435,6 +435,64 @@ def load_assessment(say: Say) -> None:
     )
 
 
+def load_profile(say: Say) -> None:
+    """A Durham Local Profile from the real data: commissioned, written, cleared by the
+    partners whose data it uses, published as version 1 and in delivery."""
+    from socprofiles.analysis.selectors import default_period
+    from socprofiles.morile.models import Assessment
+    from socprofiles.profiles import services as profiles
+    from socprofiles.profiles.models import Profile, Stage
+
+    from .profile_text import COMMISSIONING, NARRATIVE, RECOMMENDATIONS
+
+    durham = Partnership.objects.get(slug=fixtures.DEMO_SLUG)
+    if Profile.objects.filter(partnership=durham, title=fixtures.PROFILE_TITLE).exists():
+        say("profile: already published")
+        return
+    owner = User.objects.get(username="durham.owner")
+    analyst = User.objects.get(username="durham.analyst")
+    period = default_period(partnership=durham, months=5)  # so the previous period has data
+    if period is None:
+        raise RuntimeError("The demo profile needs the street crime loaded first.")
+    profile = profiles.profile_commission(
+        actor=owner, partnership=durham, title=fixtures.PROFILE_TITLE,
+        period_start=period.start, period_end=period.end,
+        assessment=Assessment.objects.filter(partnership=durham).first(),
+        commissioning=COMMISSIONING,
+    )  # fmt: skip
+    profile = profiles.profile_transition(actor=owner, profile=profile, action="start_production")
+    for section in profile.sections.all():
+        if section.key in NARRATIVE:
+            profiles.section_update(
+                actor=analyst, section=section, narrative=NARRATIVE[section.key]
+            )
+    profiles.recommendations_set(actor=analyst, profile=profile, by_strand=RECOMMENDATIONS)
+    profile = profiles.profile_transition(
+        actor=analyst, profile=profile, action="send_to_consultation"
+    )
+    for clearance in profile.clearances.select_related("organisation"):
+        decider = (
+            User.objects.filter(
+                organisation=clearance.organisation, memberships__partnership=durham
+            )
+            .exclude(memberships__role="reader")
+            .first()
+        )
+        if decider is not None:
+            profiles.clearance_decide(actor=decider, clearance=clearance, cleared=True,
+                                      note="Cleared for the demonstration.")  # fmt: skip
+    if profile.clearances.exclude(status="cleared").exists():
+        profiles.clearance_override(
+            actor=owner, profile=profile,
+            reason="Demonstration: partners without a member here cannot clear.",
+        )  # fmt: skip
+    profiles.profile_transition(actor=owner, profile=profile, action="publish")
+    profiles.profile_transition(actor=owner, profile=profile, action="start_delivery")
+    profile.refresh_from_db()
+    assert profile.stage == Stage.DELIVERING
+    say(f"profile: {profile.title}, {period}, version 1 published, in delivery")
+
+
 STEPS: list[Callable[[Say], None]] = [
     load_areas,
     load_organisations,
@@ -443,6 +501,7 @@ STEPS: list[Callable[[Say], None]] = [
     load_datasets,
     load_partner_feeds,
     load_assessment,
+    load_profile,
 ]
 
 

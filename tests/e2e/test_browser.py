@@ -22,6 +22,19 @@ def _assert_accessible(page: Any, where: str) -> None:
     assert not page.csp_violations, f"{where}: CSP violations {page.csp_violations}"
 
 
+def _sign_in(page: Any, live_server: Any, user: Any) -> None:
+    device = TOTPDeviceFactory(user=user)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("User name").fill(user.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/two-factor/verify/**")
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    page.get_by_label("Security code").fill(f"{code:06d}")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
 def test_sign_in_with_two_factor_and_visit_the_home_page(
     live_server: Any, page: Any, world: World
 ) -> None:
@@ -99,17 +112,7 @@ def test_first_sign_in_sets_up_an_authenticator(live_server: Any, page: Any, wor
 def test_a_scorer_scores_an_issue_in_the_browser(live_server: Any, page: Any, world: World) -> None:
     from socprofiles.morile.models import Score
 
-    device = TOTPDeviceFactory(user=world.analyst)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("User name").fill(world.analyst.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/accounts/two-factor/verify/**")
-    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-    page.get_by_label("Security code").fill(f"{code:06d}")
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(f"{live_server.url}/")
-
+    _sign_in(page, live_server, world.analyst)
     page.goto(f"{live_server.url}/assessments/{world.assessment.pk}/score/")
     _assert_accessible(page, "my scoring page")
     page.get_by_role("link", name=world.issue.name).first.click()
@@ -159,3 +162,63 @@ def test_the_threat_picture_renders_its_map_and_figures(
         )
         assert len(image.get_attribute("alt") or "") > 40
     _assert_accessible(page, "threat picture page")
+
+
+def test_a_profile_goes_from_commissioning_to_published_to_review_due(
+    live_server: Any, browser: Any, page: Any, world: World
+) -> None:
+    from conftest import COMMISSIONING
+    from socprofiles.profiles.models import Profile
+
+    _sign_in(page, live_server, world.owner)
+    page.goto(f"{live_server.url}/partnerships/{world.partnership.slug}/profiles/")
+    _assert_accessible(page, "profiles page")
+    page.get_by_label("Title").fill("Browser Local Profile")
+    page.get_by_label("First month analysed").fill("2022-01")
+    page.get_by_label("Last month analysed").fill("2022-06")
+    for key, value in COMMISSIONING.items():
+        page.locator(f"textarea[name='{key}']").fill(value)
+    page.get_by_role("button", name="Commission").click()
+    page.wait_for_selector("#profile-stage")
+    _assert_accessible(page, "profile page (commissioning)")
+    profile = Profile.objects.get(title="Browser Local Profile")
+
+    def step(label: str, stage: str) -> None:
+        page.get_by_role("button", name=label).click()
+        page.wait_for_selector(f"#profile-stage:text-is('{stage}')")
+
+    step("Start production", "Producing")
+    page.get_by_role("link", name="Edit Summary").click()
+    page.get_by_label("Narrative").fill("Drug supply links the other threats.")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("link", name="Edit Drivers and pathways").click()
+    _assert_accessible(page, "section form")
+    page.get_by_label("Narrative").fill("Council data show exclusion drives recruitment.")
+    page.get_by_label("Council counts by area (Test Council)").check()
+    page.get_by_role("button", name="Save").click()
+    step("Send to partners for clearance", "Consultation")
+    # Publishing before the council has cleared its data is refused, with the reason.
+    page.get_by_role("button", name="Publish").click()
+    assert page.get_by_text("Still to clear: Test Council (awaiting decision)").is_visible()
+
+    # The council's member clears the section that uses its data, in their own session.
+    council = browser.new_context()
+    other = council.new_page()
+    other.csp_violations = []
+    _sign_in(other, live_server, world.member)
+    other.goto(f"{live_server.url}/profiles/{profile.pk}/")
+    other.get_by_label("Clear for publication").check()
+    other.get_by_role("button", name="Record decision").click()
+    assert other.get_by_text("Test Council's decision is recorded.").is_visible()
+    council.close()
+
+    step("Publish", "Published")
+    page.get_by_role("link", name="Version 1").click()
+    assert page.get_by_role("heading", name="1. Summary").is_visible()
+    _assert_accessible(page, "published version")
+    page.get_by_role("link", name="Back to the profile").click()
+    step("Start delivery of the action plan", "Delivering")
+    step("Mark the review as due", "Review due")
+    profile.refresh_from_db()
+    assert profile.stage == "review_due" and profile.versions.count() == 1
+    _assert_accessible(page, "profile page (review due)")

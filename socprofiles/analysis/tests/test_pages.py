@@ -34,6 +34,9 @@ def demo_logins(settings: Any) -> None:
 @pytest.fixture
 def demo() -> Partnership:
     call_command("load_demo", verbosity=0)
+    # The demo's published profile ran its own analysis: start each test with an empty
+    # cache (results are a cache, so emptying it loses nothing).
+    AnalysisResult.objects.all().delete()
     return Partnership.objects.get(slug=fixtures.DEMO_SLUG)
 
 
@@ -67,10 +70,11 @@ def test_the_page_shows_the_latest_quarter_with_hotspots_and_figures(demo: Partn
 
 def test_results_are_cached_until_the_data_change(demo: Partnership) -> None:
     client = _client("durham.analyst")
+    runs = AuditEvent.objects.filter(action="analysis.run").count()
     client.get(URL)
     client.get(URL)
     assert AnalysisResult.objects.filter(partnership=demo).count() == 1
-    assert AuditEvent.objects.filter(action="analysis.run").count() == 1
+    assert AuditEvent.objects.filter(action="analysis.run").count() == runs + 1
     # A new file changes the data version: the next view computes afresh.
     from socprofiles.datasets.models import DataFile, DataSet
 

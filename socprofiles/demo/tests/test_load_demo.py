@@ -54,6 +54,12 @@ def test_load_demo_builds_the_partnership_and_is_idempotent() -> None:
     rows = consensus(assessment=assessment)
     assert any(row.flagged for row in rows) and all(row.scorers == 6 for row in rows)
 
+    # The Local Profile: published once (loading again publishes nothing new), in delivery.
+    profile = partnership.profiles.get(title=fixtures.PROFILE_TITLE)
+    assert profile.stage == "delivering" and profile.versions.count() == 1
+    assert profile.review_due_on is not None
+    assert not profile.clearances.exclude(status="cleared").exists()
+
 
 def test_demo_log_ins_work_only_with_demo_logins_enabled() -> None:
     call_command("load_demo")

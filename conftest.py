@@ -49,9 +49,27 @@ class World:
     assessment: Any = None
     issue: Any = None
     profile: Any = None
+    _chair: Any = None
+    grantee: Any = None
+    share: Any = None
+    feedback: Any = None
+    foi: Any = None
+    action: Any = None
+    meeting: Any = None
 
     def persona(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
+
+    @property
+    def chair(self) -> User:
+        """A second owner (the partnership's chair), made when a test needs one: wider
+        sharing takes the profile owner's agreement and another owner's approval."""
+        if self._chair is None:
+            self._chair = UserFactory(username="chair", organisation=self.council)
+            MembershipFactory(
+                partnership=self.partnership, user=self._chair, role=PartnershipRole.OWNER
+            )
+        return self._chair
 
 
 PERSONAS = ("owner", "analyst", "member", "reader", "outsider", "admin", "anonymous")
@@ -113,6 +131,43 @@ def world(db: Any) -> World:
         morile.scorer_invite(actor=None, assessment=w.assessment, user=scorer)
     morile.assessment_open_scoring(actor=None, assessment=w.assessment)
     w.profile = published_profile(w)
+    # Someone outside the partnership, who asks to be shared the profile.
+    w.grantee = person("grantee", other_force, None, None)
+    import datetime as dt
+
+    from socprofiles.sharing import services as sharing
+
+    w.share = sharing.share_request(
+        actor=w.member, profile=w.profile, recipient=w.grantee, recipient_kind="other_force",
+        rationale="A joint operation against a group that crosses the border.", expires_on=None,
+    )  # fmt: skip
+    w.feedback = sharing.feedback_send(
+        actor=w.reader, version=w.profile.versions.get(), section_key="summary",
+        text="Please add the fraud figures to the summary.",
+    )  # fmt: skip
+
+    # The 4P plan: an action the council owns (the member's organisation), a milestone.
+    from socprofiles.accounts.models import PartnershipOrganisation
+    from socprofiles.actions import services as actions
+
+    PartnershipOrganisation.objects.get_or_create(partnership=partnership, organisation=council)
+    w.action = actions.action_create(
+        actor=w.owner, partnership=partnership, strand="prevent",
+        recommendation="Divert young people at risk of exploitation.",
+        owner_organisations=[w.council], owner=w.member, review_on=dt.date(2027, 6, 30),
+        milestones=[("Diversion offer agreed with schools", dt.date(2027, 3, 31))],
+    )  # fmt: skip
+    from socprofiles.actions.models import MeetingRecord
+
+    w.meeting = MeetingRecord.objects.create(
+        partnership=partnership, held_on=dt.date(2026, 11, 20), recorded_by=w.owner,
+        decisions=[{"action": str(w.action.pk), "recommendation": w.action.recommendation,
+                    "strand": "Prevent", "reasons": ["due for review"], "decision": "Keep."}],
+    )  # fmt: skip
+    w.foi = sharing.foi_log(
+        actor=w.analyst, profile=w.profile, reference="FOI-0001",
+        received_on=dt.date(2026, 11, 2), summary="How many organised crime groups are mapped?",
+    )  # fmt: skip
     return w
 
 

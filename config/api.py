@@ -15,11 +15,13 @@ from ninja.security import HttpBearer, SessionAuth
 from socprofiles.accounts.api import router as accounts_router
 from socprofiles.accounts.permissions import is_signed_in
 from socprofiles.accounts.services import api_token_authenticate
+from socprofiles.actions.api import router as actions_router
 from socprofiles.analysis.api import router as analysis_router
 from socprofiles.core.exceptions import ServiceError
 from socprofiles.datasets.api import router as datasets_router
 from socprofiles.morile.api import router as morile_router
 from socprofiles.profiles.api import router as profiles_router
+from socprofiles.sharing.api import router as sharing_router
 
 
 class ServiceToken(HttpBearer):
@@ -108,3 +110,5 @@ api.add_router("/", datasets_router)
 api.add_router("/", morile_router)
 api.add_router("/", analysis_router)
 api.add_router("/", profiles_router)
+api.add_router("/", sharing_router)
+api.add_router("/", actions_router)

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("socprofiles.datasets.urls")),
     path("", include("socprofiles.morile.urls")),
     path("", include("socprofiles.analysis.urls")),
+    path("", include("socprofiles.sharing.urls")),
+    path("", include("socprofiles.actions.urls")),
     path("", include("socprofiles.profiles.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

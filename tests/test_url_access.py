@@ -166,6 +166,45 @@ PAGES: dict[str, tuple[Callable[[World], dict[str, Any]], dict[str, Any]]] = {
         lambda w: {"pk": w.profile.pk},
         expect(owner=200, team=302, analyst=200, outsider=404, admin=404),
     ),
+    "sharing:shared_with_me": (lambda w: {}, ANY_SIGNED_IN),
+    "sharing:sharing": (lambda w: {"pk": w.profile.pk}, CONTRIBUTE),
+    "sharing:share_step": (
+        lambda w: {"pk": w.profile.pk, "request_pk": w.share.pk, "step": "agree"},
+        POST_ONLY,
+    ),
+    "sharing:standing_add": (lambda w: {"pk": w.profile.pk}, POST_ONLY),
+    "sharing:standing_remove": (
+        lambda w: {"pk": w.profile.pk, "standing_pk": w.share.pk},
+        POST_ONLY,
+    ),
+    "sharing:feedback": (lambda w: {"pk": w.profile.pk, "number": 1}, MEMBERS),
+    "sharing:feedback_answer": (
+        lambda w: {"pk": w.profile.pk, "number": 1, "feedback_pk": w.feedback.pk},
+        POST_ONLY,
+    ),
+    "sharing:foi": (lambda w: {"pk": w.profile.pk}, PRODUCERS),
+    "sharing:foi_decide": (lambda w: {"pk": w.profile.pk, "foi_pk": w.foi.pk}, POST_ONLY),
+    # The 4P plan: every member reads it (readers and the PCC's office too).
+    "actions:plan": (lambda w: {"slug": w.partnership.slug}, MEMBERS),
+    "actions:from_profile": (
+        lambda w: {"slug": w.partnership.slug, "profile_pk": w.profile.pk},
+        POST_ONLY,
+    ),
+    "actions:export": (lambda w: {"slug": w.partnership.slug, "fmt": "xlsx"}, MEMBERS),
+    "actions:import": (lambda w: {"slug": w.partnership.slug}, POST_ONLY),
+    "actions:meeting": (lambda w: {"slug": w.partnership.slug}, MEMBERS),
+    "actions:dashboard": (lambda w: {"slug": w.partnership.slug}, MEMBERS),
+    "actions:dashboard_csv": (lambda w: {"slug": w.partnership.slug}, MEMBERS),
+    "actions:disruptions": (lambda w: {"slug": w.partnership.slug}, MEMBERS),
+    "actions:my_actions": (lambda w: {}, ANY_SIGNED_IN),
+    "actions:action_detail": (lambda w: {"pk": w.action.pk}, MEMBERS),
+    "actions:milestone_add": (lambda w: {"pk": w.action.pk}, POST_ONLY),
+    "actions:milestone_done": (
+        lambda w: {"pk": w.action.pk, "milestone_pk": w.action.milestones.get().pk},
+        POST_ONLY,
+    ),
+    "actions:progress_add": (lambda w: {"pk": w.action.pk}, POST_ONLY),
+    "actions:meeting_record": (lambda w: {"pk": w.meeting.pk}, MEMBERS),
     # The API's own URL patterns are checked operation by operation below.
     "api:openapi-json": (lambda w: {}, ANY_SIGNED_IN),
     "api:openapi-view": (lambda w: {}, ANY_SIGNED_IN),
@@ -197,6 +236,15 @@ MARKED = {
     "profiles:draft",
     "profiles:version_detail",
     "profiles:compare",
+    "sharing:sharing",
+    "sharing:feedback",
+    "sharing:foi",
+    "actions:plan",
+    "actions:action_detail",
+    "actions:meeting",
+    "actions:meeting_record",
+    "actions:dashboard",
+    "actions:disruptions",
 }
 
 API_READ_OPEN = expect(owner=200, team=200, outsider=200, admin=200, anonymous=401, unverified=401)
@@ -370,6 +418,104 @@ API: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Any, dict[st
         lambda w: {"profile_id": w.profile.pk, "number": 1},
         None,
         API_MEMBERS,
+    ),
+    ("get", "/api/profiles/{profile_id}/share-requests"): (
+        lambda w: {"profile_id": w.profile.pk},
+        None,
+        {**API_MEMBERS, "reader": 403},
+    ),
+    ("post", "/api/profiles/{profile_id}/share-requests"): (
+        lambda w: {"profile_id": w.profile.pk},
+        {
+            "recipient": "outsider",
+            "recipient_kind": "other_force",
+            "rationale": "A joint operation across the border.",
+        },
+        {**_api_write(201), "analyst": 201, "member": 201},
+    ),
+    # The world's request waits for the owner: only the profile's owner agrees.
+    ("post", "/api/profiles/{profile_id}/share-requests/{request_id}/steps"): (
+        lambda w: {"profile_id": w.profile.pk, "request_id": w.share.pk},
+        {"step": "agree"},
+        {**_api_write(200), "reader": 404},
+    ),
+    ("get", "/api/profiles/{profile_id}/versions/{number}/feedback"): (
+        lambda w: {"profile_id": w.profile.pk, "number": 1},
+        None,
+        API_MEMBERS,
+    ),
+    ("post", "/api/profiles/{profile_id}/versions/{number}/feedback"): (
+        lambda w: {"profile_id": w.profile.pk, "number": 1},
+        {"section": "summary", "text": "The summary is clear and useful."},
+        {**API_MEMBERS, "owner": 201, "analyst": 201, "member": 201, "reader": 201},
+    ),
+    # The reader wrote the world's feedback: they see it but only owners answer; other
+    # members do not see it at all.
+    ("post", "/api/profiles/{profile_id}/versions/{number}/feedback/{feedback_id}/answer"): (
+        lambda w: {"profile_id": w.profile.pk, "number": 1, "feedback_id": w.feedback.pk},
+        {"answer": "Added to the next version, thank you."},
+        {**_api_write(200), "member": 404},
+    ),
+    ("get", "/api/profiles/{profile_id}/foi"): (
+        lambda w: {"profile_id": w.profile.pk},
+        None,
+        {**API_MEMBERS, "member": 403, "reader": 403},
+    ),
+    ("post", "/api/profiles/{profile_id}/foi"): (
+        lambda w: {"profile_id": w.profile.pk},
+        {
+            "reference": "FOI-0002",
+            "received_on": "2026-11-30",
+            "summary": "The number of NRM referrals in the area.",
+        },
+        {**_api_write(201), "analyst": 201},
+    ),
+    ("get", "/api/partnerships/{slug}/actions"): (
+        lambda w: {"slug": w.partnership.slug},
+        None,
+        API_MEMBERS,
+    ),
+    ("post", "/api/partnerships/{slug}/actions"): (
+        lambda w: {"slug": w.partnership.slug},
+        {"strand": "pursue", "recommendation": "Disrupt the groups in two markets."},
+        {**_api_write(201), "analyst": 201},
+    ),
+    ("get", "/api/actions/{action_id}"): (lambda w: {"action_id": w.action.pk}, None, API_MEMBERS),
+    # The council owns the world's action: its member reports progress; readers cannot.
+    ("post", "/api/actions/{action_id}/progress"): (
+        lambda w: {"action_id": w.action.pk},
+        {"status": "on_track", "text": "Started as planned with the schools."},
+        {**API_MEMBERS, "reader": 403},
+    ),
+    ("post", "/api/actions/{action_id}/milestones"): (
+        lambda w: {"action_id": w.action.pk},
+        {"text": "Pilot in two schools", "due_on": "2027-05-01"},
+        {**API_MEMBERS, "owner": 201, "analyst": 201, "member": 201, "reader": 403},
+    ),
+    ("get", "/api/partnerships/{slug}/disruptions"): (
+        lambda w: {"slug": w.partnership.slug},
+        None,
+        API_MEMBERS,
+    ),
+    # The member records for their own agency (the council); readers do not record.
+    ("post", "/api/partnerships/{slug}/disruptions"): (
+        lambda w: {"slug": w.partnership.slug},
+        {"power": "cpw", "agency": "Test Council", "occurred_on": "2026-11-01", "count": 3},
+        {**API_MEMBERS, "owner": 201, "analyst": 201, "member": 201, "reader": 403},
+    ),
+    ("get", "/api/partnerships/{slug}/delivery"): (
+        lambda w: {"slug": w.partnership.slug},
+        None,
+        API_MEMBERS,
+    ),
+    ("post", "/api/profiles/{profile_id}/foi/{foi_id}/decision"): (
+        lambda w: {"profile_id": w.profile.pk, "foi_id": w.foi.pk},
+        {
+            "decision": "withheld",
+            "exemptions": ["s31"],
+            "reasoning": "Disclosure would prejudice the prevention of crime.",
+        },
+        {**_api_write(200), "member": 404, "reader": 404},
     ),
 }
 
@@ -577,3 +723,84 @@ def test_a_membership_cannot_be_reached_through_another_partnership(world: World
         assert client.get(url).status_code == 404
         assert client.post(url, {"role": "reader"}).status_code == 404
     assert PartnershipMembership.objects.filter(pk=foreign.pk, role="owner").exists()
+
+
+# The reader from outside with a time-limited grant (guide 4.46): what they may reach while
+# the grant runs, and that it all disappears the day after it ends. Only the profile's
+# pages and API concern them; everywhere else they are a signed-in person with no
+# partnership.
+GRANTEE_WHILE_GRANTED = {
+    "profiles:profile_detail": 200,
+    "profiles:version_detail": 200,
+    "profiles:download": 200,
+    "profiles:figure": 404,  # the world's profile has no figures
+    "profiles:draft": 404,
+    "profiles:compare": 302,  # one version: nothing to compare
+    "profiles:commissioning": 403,
+    "profiles:section_edit": 403,
+    "profiles:partnership_profiles": 404,
+    "profiles:reviews": 200,
+    "sharing:shared_with_me": 200,
+    "sharing:sharing": 403,
+    "sharing:feedback": 200,
+    "sharing:foi": 403,
+}
+GRANTEE_API_WHILE_GRANTED = {
+    "/api/profiles/{profile_id}": 200,
+    "/api/profiles/{profile_id}/versions": 200,
+    "/api/profiles/{profile_id}/versions/{number}": 200,
+    "/api/profiles/{profile_id}/versions/{number}/feedback": 200,
+    "/api/profiles/{profile_id}/clearances": 403,
+    "/api/profiles/{profile_id}/share-requests": 403,
+    "/api/profiles/{profile_id}/foi": 403,
+    "/api/partnerships/{slug}/profiles": 404,
+}
+
+
+def _grant(world: World, days: int) -> Any:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from socprofiles.sharing import services as sharing
+
+    share = world.share
+    share.expires_on = timezone.localdate() + dt.timedelta(days=days)
+    share.save()
+    sharing.share_owner_decide(actor=world.owner, request=share, agree=True)
+    return sharing.share_approve(actor=world.chair, request=share, approve=True)
+
+
+@pytest.mark.parametrize("when", ["granted", "expired", "revoked"])
+def test_a_time_limited_grant_opens_the_profile_until_it_ends(world: World, when: str) -> None:
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from socprofiles.sharing import services as sharing
+
+    share = _grant(world, days=10)
+    travel = timezone.now() + (dt.timedelta(days=11) if when == "expired" else dt.timedelta(0))
+    if when == "revoked":
+        sharing.share_revoke(actor=world.owner, request=share, reason="The operation has ended.")
+    with time_machine.travel(travel, tick=False):
+        client = sign_in(Client(), world.grantee)  # a fresh session on the day
+        for name, expected in GRANTEE_WHILE_GRANTED.items():
+            url = reverse(name, kwargs=PAGES[name][0](world))
+            if name not in ("profiles:reviews", "sharing:shared_with_me") and when != "granted":
+                expected = 404  # after the grant: the profile does not exist for them
+            response = client.get(url)
+            assert response.status_code == expected, f"{when} grantee GET {url}"
+            if name == "sharing:shared_with_me":
+                listed = world.profile.title in response.content.decode()
+                assert listed == (when == "granted"), f"{when}: listed={listed}"
+        for path, expected in GRANTEE_API_WHILE_GRANTED.items():
+            params = {"profile_id": world.profile.pk, "number": 1, "slug": world.partnership.slug}
+            url = path.format(**params)
+            if when != "granted" and "{slug}" not in path:
+                expected = 404
+            response = client.get(url)
+            assert response.status_code == expected, f"{when} grantee GET {url}"
+            if expected == 404:
+                assert world.profile.title not in response.content.decode()

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "socprofiles.morile",
     "socprofiles.analysis",
     "socprofiles.profiles",
+    "socprofiles.sharing",
+    "socprofiles.actions",
     "socprofiles.demo",
 ]
 

@@ -271,6 +271,26 @@ PEOPLE = [
         R.READER,
     ),
     DemoPerson(
+        "durham.chair",
+        "Angela Rhodes",
+        "durham-county-council",
+        "Head of Community Safety, chair of the partnership",
+        V.NPPV2,
+        R.OWNER,
+    ),
+    # Outside the partnership: the standing distribution of every profile (guide 4.49).
+    DemoPerson(
+        "ne.regional.lead",
+        "Det Ch Supt Karen Hale",
+        "nersou",
+        "Regional policing lead for serious and organised crime, North East",
+        V.SC,
+        None,
+    ),
+    DemoPerson(
+        "nca.liaison", "Daniel Okoro", "nca", "NCA regional organised crime coordinator", V.SC, None
+    ),
+    DemoPerson(
         "northumbria.owner",
         "Det Supt Jo Carver",
         "northumbria-police",

@@ -490,7 +490,157 @@ def load_profile(say: Say) -> None:
     profiles.profile_transition(actor=owner, profile=profile, action="start_delivery")
     profile.refresh_from_db()
     assert profile.stage == Stage.DELIVERING
+    load_sharing(profile, owner)
     say(f"profile: {profile.title}, {period}, version 1 published, in delivery")
+
+
+def load_sharing(profile: Any, owner: User) -> None:
+    """The standing distribution, a request to share waiting for the partnership's approval,
+    a reader's feedback with the owner's answer, and an FOI request decided."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from socprofiles.sharing import services as sharing
+
+    for username, label in (("ne.regional.lead", "Regional policing lead"),
+                            ("nca.liaison", "National Crime Agency")):  # fmt: skip
+        sharing.standing_recipient_add(
+            actor=owner, profile=profile, user=User.objects.get(username=username), label=label
+        )
+    request = sharing.share_request(
+        actor=User.objects.get(username="durham.council"), profile=profile,
+        recipient=User.objects.get(username="northumbria.owner"),
+        recipient_kind="neighbouring_partnership",
+        rationale="Two of the mapped groups supply Sunderland and Gateshead too: Northumbria "
+        "needs the markets and priority locations sections for a joint plan.",
+        expires_on=timezone.localdate() + dt.timedelta(days=180),
+    )  # fmt: skip
+    sharing.share_owner_decide(actor=owner, request=request, agree=True,
+                               note="Agreed: the joint plan needs it.")  # fmt: skip
+    feedback = sharing.feedback_send(
+        actor=User.objects.get(username="darlington.reader"), version=profile.versions.get(),
+        section_key="locations",
+        text="Darlington town centre is named as a hotspot: can the next version say which "
+        "licensed premises partners are concerned about?",
+    )  # fmt: skip
+    sharing.feedback_answer(
+        actor=owner, feedback=feedback,
+        answer="Yes: licensing will supply its premises data for the review.",
+    )  # fmt: skip
+    foi = sharing.foi_log(
+        actor=User.objects.get(username="durham.analyst"), profile=profile,
+        reference="FOI-2027-0142", received_on=timezone.localdate() - dt.timedelta(days=10),
+        summary="A copy of the Local Profile and the number of organised crime groups mapped.",
+    )  # fmt: skip
+    sharing.foi_decide(
+        actor=owner, foi=foi, decision="partly", exemptions=["s31", "s24"],
+        reasoning="The number of groups is released; the profile is withheld: disclosure "
+        "would prejudice the prevention and detection of crime (s31), public interest "
+        "test favours withholding.",
+    )  # fmt: skip
+
+
+def load_action_plan(say: Say) -> None:
+    """The profile's recommendations as the partnership's action plan, with owners,
+    milestones (one overdue), progress and one action complete; and the disruptions partners
+    recorded (seed 001: 71 Community Protection Warnings, 5 escalated to Notices)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from socprofiles.actions import services as actions
+    from socprofiles.actions.models import Action
+    from socprofiles.profiles.models import Profile
+
+    durham = Partnership.objects.get(slug=fixtures.DEMO_SLUG)
+    if Action.objects.filter(partnership=durham).exists():
+        say("action plan: already there")
+        return
+    profile = Profile.objects.get(partnership=durham, title=fixtures.PROFILE_TITLE)
+    owner = User.objects.get(username="durham.owner")
+    created = actions.actions_from_profile(actor=owner, profile=profile)
+
+    def made_get(start: str) -> Any:
+        return next((a for a in created if a.recommendation.startswith(start)), None)
+
+    today = timezone.localdate()
+    org = {slug: Organisation.objects.get(slug=slug) for slug in (
+        "durham-constabulary", "durham-county-council", "darlington-borough-council",
+        "durham-trading-standards", "home-office-ie", "hmrc")}  # fmt: skip
+    people = {u.username: u for u in User.objects.filter(username__in=[
+        "durham.police.contact", "durham.council", "durham.tradingstandards",
+        "darlington.council", "durham.hmrc"])}  # fmt: skip
+    plan = {
+        "Target the groups": (["durham-constabulary", "home-office-ie"], "durham.police.contact",
+                              [("Joint tasking of the two-market groups agreed", -40, True),
+                               ("First joint operation", -10, False)], "at_risk"),
+        "Use POCA powers": (["durham-constabulary", "hmrc"], "durham.hmrc",
+                               [("Financial investigator assigned to each group", -20, True)],
+                               "on_track"),
+        "Run diversion": (["durham-county-council", "darlington-borough-council"],
+                               "durham.council",
+                               [("Diversion offer agreed with schools", 30, False)], "on_track"),
+        "Extend doorstep": (["durham-trading-standards"], "durham.tradingstandards",
+                               [("Repeat victims identified from fraud reports", -30, True)],
+                               "complete"),
+        "Agree a joint": (["durham-constabulary", "darlington-borough-council"],
+                               "darlington.council", [], "not_started"),
+    }  # fmt: skip
+    for key, (owners, person, milestones, status) in plan.items():
+        action = made_get(key)
+        if action is None:
+            continue
+        review_in = -5 if status == "at_risk" else 60  # the slipping action is due for review
+        actions.action_update(
+            actor=owner, action=action, owner_organisations=[org[o] for o in owners],
+            owner=people[person], review_on=today + dt.timedelta(days=review_in),
+        )  # fmt: skip
+        for text, days, done in milestones:
+            milestone = actions.milestone_add(
+                actor=owner, action=action, text=text, due_on=today + dt.timedelta(days=days)
+            )
+            if done:
+                finished = today + dt.timedelta(days=min(days, 0) - 2)
+                actions.milestone_done(actor=owner, milestone=milestone, done_on=finished)
+        if status != "not_started":
+            actions.progress_add(
+                actor=people[person], action=action, status=status,
+                text={"at_risk": "The first operation slipped: surveillance capacity went to a "
+                                 "murder inquiry.",
+                      "on_track": "Started as planned; the first milestone is met.",
+                      "complete": "All repeat victims identified were visited and offered "
+                                  "call blockers."}[status],
+                evidence="Tasking minutes and visit log." if status == "complete" else "",
+            )  # fmt: skip
+    police = org["durham-constabulary"]
+    council = org["durham-county-council"]
+    chief = User.objects.get(username="durham.owner")
+    disrupt = made_get("Target the groups")
+    cpws = actions.disruption_record(
+        actor=chief, partnership=durham, power="cpw", agency=police, count=71,
+        occurred_on=today - dt.timedelta(days=45), action=disrupt,
+        notes="Warnings to occupiers of addresses used for drug supply.",
+    )  # fmt: skip
+    actions.disruption_record(
+        actor=chief, partnership=durham, power="cpn", agency=council, count=5,
+        occurred_on=today - dt.timedelta(days=20), action=disrupt, escalated_from=cpws,
+        notes="Five warnings were breached and escalated to notices.",
+    )  # fmt: skip
+    from decimal import Decimal
+
+    for power, agency, count, days, value in (
+        ("closure_order", council, 1, 15, None), ("cash_forfeiture", police, 3, 25, "48250.00"),
+        ("arrest", police, 14, 12, None), ("seizure", police, 6, 12, None),
+        ("licence_review", council, 2, 35, None),
+        ("immigration", org["home-office-ie"], 4, 28, None),
+    ):  # fmt: skip
+        actions.disruption_record(
+            actor=chief, partnership=durham, power=power, agency=agency, count=count,
+            occurred_on=today - dt.timedelta(days=days), action=disrupt,
+            value_gbp=Decimal(value) if value else None,
+        )  # fmt: skip
+    say(f"action plan: {len(created)} actions from the profile, disruptions recorded")
 
 
 STEPS: list[Callable[[Say], None]] = [
@@ -502,6 +652,7 @@ STEPS: list[Callable[[Say], None]] = [
     load_partner_feeds,
     load_assessment,
     load_profile,
+    load_action_plan,
 ]
 
 

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from socprofiles.accounts.selectors import partnership_get_for_user
 
@@ -153,7 +153,7 @@ def profile_commission(request: HttpRequest, slug: str, payload: CommissionIn) -
         classification=payload.classification, handling_note=payload.handling_note,
         assessment=assessment, commissioning=payload.commissioning,
     )  # fmt: skip
-    return 201, _out(user, profile)
+    return Status(201, _out(user, profile))
 
 
 @router.get("/profiles/{profile_id}", response=ProfileOut)

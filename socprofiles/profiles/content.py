@@ -85,9 +85,12 @@ def blocks_for(
     analysis: Mapping[str, Any] | None,
     priorities: Mapping[str, Any] | None,
     names: Mapping[str, str],
+    delivery: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The generated blocks of one section: tables first, then figures."""
     blocks: list[dict[str, Any]] = []
+    if spec.key == "delivery":
+        return _delivery_blocks(delivery)
     if analysis is None and spec.key != "summary":
         return blocks
     period = f"{analysis['period']['start']} to {analysis['period']['end']}" if analysis else ""
@@ -156,6 +159,30 @@ def blocks_for(
         chart = chart_meta(name, analysis, priorities)
         if chart is not None:
             blocks.append({"type": "figure", "name": name, **chart})
+    return blocks
+
+
+def _delivery_blocks(delivery: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    if not delivery or not (delivery["actions"] or delivery["outcomes"]):
+        return []
+    from socprofiles.actions.models import Status
+
+    blocks = []
+    if delivery["actions"]:
+        blocks.append(_table("The action plan by strand and status",
+                             ["Strand", *[str(label) for _v, label in Status.choices]],
+                             delivery["actions"]))  # fmt: skip
+    if delivery["outcomes"]:
+        blocks.append(_table("Tools and powers used against serious and organised crime",
+                             ["Tool or power", "Number"], delivery["outcomes"]))  # fmt: skip
+    if delivery["escalated"]:
+        blocks.append(
+            {
+                "type": "text",
+                "text": f"{delivery['escalated']} of these escalated "
+                "an earlier intervention (for example a warning that became a notice).",
+            }
+        )
     return blocks
 
 

@@ -65,6 +65,14 @@ class SectionForm(forms.Form):
         help_text="Plain text (a blank line between paragraphs) or simple HTML: paragraphs, "
         "lists, bold, italic, links and tables. Anything else is removed.",
     )
+    classification = forms.ChoiceField(
+        choices=Classification.choices,
+        help_text="An OFFICIAL-SENSITIVE section makes the whole document OFFICIAL-SENSITIVE. "
+        "The system is not accredited for SECRET or above: never put such material here.",
+    )
+    handling_note = forms.CharField(
+        max_length=300, required=False, help_text="Needed for OFFICIAL-SENSITIVE: who may see it."
+    )
     extra_sources = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -79,7 +87,11 @@ class SectionForm(forms.Form):
         field.choices = [(str(d.pk), f"{d.title} ({d.owner.name})") for d in datasets]
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field.textarea("narrative"), Field.checkboxes("extra_sources"), Button("submit", "Save")
+            Field.textarea("narrative"),
+            Field.select("classification"),
+            Field.text("handling_note"),
+            Field.checkboxes("extra_sources"),
+            Button("submit", "Save"),
         )
 
 

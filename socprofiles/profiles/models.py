@@ -108,6 +108,10 @@ class Section(BaseModel):
     order = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     narrative = models.TextField(blank=True)
+    classification = models.CharField(
+        max_length=20, choices=Classification.choices, default=Classification.OFFICIAL
+    )
+    handling_note = models.CharField(max_length=300, blank=True)
     extra_sources = models.ManyToManyField(
         "datasets.DataSet",
         blank=True,

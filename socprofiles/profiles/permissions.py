@@ -1,6 +1,7 @@
 """Who may do what with a Local Profile. Deny by default.
 
-Published versions: every member of the partnership (readers too). The working draft:
+Published versions: every member of the partnership (readers too), and anyone outside it
+the partnership has agreed to share with (sharing app). The working draft:
 the partnership's owners and authors; during consultation also the members of the
 organisations asked to clear it (they must see what they clear). Owners commission,
 publish, override a missing clearance and move the profile through delivery and review;
@@ -54,7 +55,19 @@ def can_view_draft(user: Any, profile: Profile) -> bool:
 
 
 def can_view_published(user: Any, profile: Profile) -> bool:
-    return _role(user, profile.partnership) is not None and profile.versions.exists()
+    """Members of the partnership, and people outside it with an approved, unexpired grant
+    or a standing copy (the sharing app)."""
+    if not profile.versions.exists():
+        return False
+    if _role(user, profile.partnership) is not None:
+        return True
+    from socprofiles.sharing.permissions import has_access_beyond
+
+    return has_access_beyond(user, profile)
+
+
+def is_member(user: Any, profile: Profile) -> bool:
+    return _role(user, profile.partnership) is not None
 
 
 def can_view(user: Any, profile: Profile) -> bool:

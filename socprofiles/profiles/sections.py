@@ -121,6 +121,12 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "Corruption, false identities, professional enablers, cash-based businesses.",
     ),
     SectionSpec(
+        "delivery", "Delivery since the last profile", "theme",
+        "What the partnership delivered against the last profile's action plan, and the "
+        "powers used against SOC since it was published.",
+        tables=("delivery",),
+    ),
+    SectionSpec(
         "recommendations", "Recommendations", "recommendations",
         "What the partnership should do, by the 4Ps: Pursue, Prevent, Protect, Prepare.",
     ),

@@ -156,6 +156,16 @@ def priorities_of(profile: Profile) -> dict[str, Any] | None:
     }
 
 
+def delivery_of(profile: Profile) -> dict[str, Any]:
+    """The partnership's delivery since this profile's last published version (or ever)."""
+    from socprofiles.actions.selectors import delivery_since
+
+    last = profile.versions.order_by("-number").first()
+    return delivery_since(
+        partnership=profile.partnership, since=last.published_at if last else None
+    )
+
+
 def analysis_of(*, actor: Any, profile: Profile) -> dict[str, Any] | None:
     """The threat picture for the profile's area and period (cached per data version);
     None when the partnership has no data for it yet."""
@@ -181,8 +191,9 @@ def draft_content(*, actor: Any, profile: Profile) -> dict[str, Any]:
     priorities = priorities_of(profile)
     names = lsoa_names(codes={h["lsoa_code"] for h in analysis["hotspots"]}) if analysis else {}
     sections = list(profile.sections.all())
+    delivery = delivery_of(profile) if any(s.key == "delivery" for s in sections) else None
     blocks = {
-        s.key: blocks_for(BY_KEY[s.key], analysis, priorities, names)
+        s.key: blocks_for(BY_KEY[s.key], analysis, priorities, names, delivery)
         for s in sections
         if s.key in BY_KEY
     }
@@ -192,13 +203,14 @@ def draft_content(*, actor: Any, profile: Profile) -> dict[str, Any]:
         for r in profile.recommendations.order_by("strand", "order")
     ]
     owner = profile.owner
+    marking, handling = document_marking(profile, sections)
     return {
         "title": profile.title,
         "partnership": profile.partnership.name,
         "area": profile.area.name,
         "period": {"start": profile.period_start, "end": profile.period_end},
-        "classification": profile.classification,
-        "handling_note": profile.handling_note,
+        "classification": marking,
+        "handling_note": handling,
         "owner": owner.display_name,
         "owner_role": owner.job_title,
         "owner_organisation": owner.organisation.name if owner.organisation is not None else "",
@@ -209,6 +221,8 @@ def draft_content(*, actor: Any, profile: Profile) -> dict[str, Any]:
                 "key": s.key,
                 "title": s.title,
                 "narrative": s.narrative,
+                "classification": s.classification,
+                "handling_note": s.handling_note,
                 "blocks": blocks.get(s.key, []),
                 "sources": sources.get(s.key, []),
                 "recommendations": recommendations if s.key == "recommendations" else [],
@@ -216,6 +230,24 @@ def draft_content(*, actor: Any, profile: Profile) -> dict[str, Any]:
             for s in sections
         ],
     }
+
+
+def document_marking(profile: Profile, sections: list[Any] | None = None) -> tuple[str, str]:
+    """The document's marking: the highest of the profile's and its sections' (an
+    OFFICIAL-SENSITIVE section makes the whole copy OFFICIAL-SENSITIVE), with every
+    handling note that applies."""
+    from socprofiles.core.classification import Classification
+
+    sections = list(profile.sections.all()) if sections is None else sections
+    notes = [profile.handling_note] if profile.handling_note else []
+    marking = profile.classification
+    for section in sections:
+        if section.classification == Classification.OFFICIAL_SENSITIVE:
+            marking = Classification.OFFICIAL_SENSITIVE
+            note = f"{section.title}: {section.handling_note}"
+            if section.handling_note and note not in notes:
+                notes.append(note)
+    return str(marking), " ".join(notes)
 
 
 def consulted_organisations(*, content: dict[str, Any]) -> dict[str, dict[str, Any]]:

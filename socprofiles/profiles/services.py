@@ -223,17 +223,30 @@ def _require_editable(profile: Profile) -> None:
 
 
 def section_update(
-    *, actor: Any, section: Section, narrative: str, extra_sources: list[Any] | None = None
+    *,
+    actor: Any,
+    section: Section,
+    narrative: str,
+    extra_sources: list[Any] | None = None,
+    classification: str | None = None,
+    handling_note: str = "",
 ) -> Section:
     profile = section.profile
     if actor is not None and not permissions.can_edit(actor, profile):
         raise PermissionDenied
     _require_editable(profile)
     clean = sanitise(narrative)
+    if classification is not None:
+        marking = classification_parse(classification, handling_note=handling_note)
+        section.classification = marking.classification
+        section.handling_note = marking.handling_note
     with transaction.atomic():
         section.narrative = clean
         section.modified_by = actor
-        section.save(update_fields=["narrative", "modified_by", "modified_at"])
+        section.save(
+            update_fields=["narrative", "classification", "handling_note", "modified_by",
+                           "modified_at"]
+        )  # fmt: skip
         if extra_sources is not None:
             for dataset in extra_sources:
                 if dataset.partnership_id not in (None, profile.partnership_id):
@@ -242,6 +255,7 @@ def section_update(
         _audit(
             actor, "profile.section_updated", profile, section=section.key,
             characters=len(clean), sources=len(extra_sources or []),
+            classification=section.classification,
         )  # fmt: skip
     return section
 
@@ -402,8 +416,8 @@ def _publish(actor: Any, profile: Profile) -> ProfileVersion:
     return ProfileVersion.objects.create(
         profile=profile,
         number=number,
-        classification=profile.classification,
-        handling_note=profile.handling_note,
+        classification=content["classification"],
+        handling_note=content["handling_note"],
         owner_name=profile.owner.display_name,
         published_by=actor,
         published_at=now,

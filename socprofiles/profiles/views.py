@@ -22,6 +22,7 @@ from socprofiles.core.classification import Marking
 from socprofiles.core.exceptions import ServiceError
 from socprofiles.datasets.models import DataSet
 from socprofiles.morile.models import Assessment
+from socprofiles.sharing import permissions as sharing_permissions
 
 from . import content, permissions, rendering, selectors, services
 from .forms import (
@@ -46,8 +47,12 @@ def _load(request: HttpRequest, pk: Any) -> tuple[Any, Profile]:
 
 
 def _marking(profile: Profile | ProfileVersion) -> Marking:
+    """A version's own marking; a profile's draft is marked as its highest section."""
     from socprofiles.core.classification import Classification
 
+    if isinstance(profile, Profile):
+        marking, handling = selectors.document_marking(profile)
+        return Marking(Classification(marking), handling)
     return Marking(Classification(profile.classification), profile.handling_note)
 
 
@@ -150,6 +155,10 @@ def profile_detail(request: HttpRequest, pk: str) -> HttpResponse:
             if permissions.can_view_published(user, profile)
             else [],
             "review_state": selectors.review_state(profile),
+            "is_member": permissions.is_member(user, profile),
+            "can_share": sharing_permissions.can_see_requests(user, profile),
+            "can_foi": sharing_permissions.can_keep_foi_log(user, profile),
+            "can_audit": account_permissions.can_view_audit(user, profile.partnership),
         },
     )
 
@@ -216,6 +225,8 @@ def section_edit(request: HttpRequest, pk: str, key: str) -> HttpResponse:
             datasets=datasets,
             initial={
                 "narrative": section.narrative,
+                "classification": section.classification,
+                "handling_note": section.handling_note,
                 "extra_sources": [str(d.pk) for d in section.extra_sources.all()],
             },
         )
@@ -230,9 +241,11 @@ def section_edit(request: HttpRequest, pk: str, key: str) -> HttpResponse:
                 services.section_update(
                     actor=user, section=section, narrative=form.cleaned_data["narrative"],
                     extra_sources=[d for d in datasets if str(d.pk) in chosen],
+                    classification=form.cleaned_data["classification"],
+                    handling_note=form.cleaned_data["handling_note"],
                 )  # fmt: skip
         except ServiceError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, f"“{section.title}” is saved.")
             return redirect(reverse("profiles:profile_detail", args=[profile.pk]) + "#sections")

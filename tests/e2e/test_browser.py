@@ -213,7 +213,7 @@ def test_a_profile_goes_from_commissioning_to_published_to_review_due(
     council.close()
 
     step("Publish", "Published")
-    page.get_by_role("link", name="Version 1").click()
+    page.get_by_role("link", name="Version 1", exact=True).click()
     assert page.get_by_role("heading", name="1. Summary").is_visible()
     _assert_accessible(page, "published version")
     page.get_by_role("link", name="Back to the profile").click()
@@ -222,3 +222,125 @@ def test_a_profile_goes_from_commissioning_to_published_to_review_due(
     profile.refresh_from_db()
     assert profile.stage == "review_due" and profile.versions.count() == 1
     _assert_accessible(page, "profile page (review due)")
+
+
+def test_wider_sharing_from_request_to_revocation(
+    live_server: Any, browser: Any, world: World
+) -> None:
+    """A member asks to share the published profile with someone in another force; the
+    owner agrees, a second owner approves for the partnership, the recipient reads it, the
+    owner revokes, and it is gone for the recipient."""
+    profile = world.profile
+    sharing_url = f"{live_server.url}/profiles/{profile.pk}/sharing/"
+    version_url = f"{live_server.url}/profiles/{profile.pk}/versions/1/"
+
+    def session(user: Any) -> tuple[Any, Any]:
+        context = browser.new_context()
+        page = context.new_page()
+        page.csp_violations = []
+        _sign_in(page, live_server, user)
+        return context, page
+
+    # The recipient cannot see it yet.
+    grantee_context, grantee = session(world.grantee)
+    assert grantee.goto(version_url).status == 404
+
+    member_context, member = session(world.member)
+    member.goto(sharing_url)
+    _assert_accessible(member, "sharing page")
+    member.get_by_label("Recipient's user name").fill(world.outsider.username)
+    member.get_by_label("Who they are").select_option("other_force")
+    member.get_by_label("Why they need it").fill("Their force leads the operation on this group.")
+    import datetime as dt
+
+    from django.utils import timezone
+
+    last_day = timezone.localdate() + dt.timedelta(days=90)
+    member.get_by_label("Last day of access").fill(last_day.isoformat())
+    member.get_by_role("button", name="Ask to share").click()
+    assert member.get_by_text("The request is with the profile's owner.").is_visible()
+    member_context.close()
+
+    owner_context, owner = session(world.owner)
+    owner.goto(sharing_url)
+    owner.get_by_role("button", name="Agree as owner").first.click()
+    assert owner.get_by_text("Owner agreed; waiting for the partnership").first.is_visible()
+
+    chair_context, chair = session(world.chair)
+    chair.goto(sharing_url)
+    chair.get_by_role("button", name="Approve for the partnership").first.click()
+    assert chair.get_by_text("Recorded: approved.").is_visible()
+    _assert_accessible(chair, "sharing page after approval")
+    chair_context.close()
+
+    outsider_context, outsider = session(world.outsider)
+    outsider.goto(f"{live_server.url}/profiles/shared/")
+    outsider.get_by_role("link", name=profile.title).click()
+    outsider.get_by_role("link", name="Version 1", exact=True).click()
+    assert outsider.get_by_role("heading", name="1. Summary").is_visible()
+    _assert_accessible(outsider, "a shared profile's version")
+
+    owner.goto(sharing_url)
+    owner.get_by_label("Reason to revoke").first.fill("The operation has closed.")
+    owner.get_by_role("button", name="Revoke access").first.click()
+    assert owner.get_by_text("Recorded: revoked.").is_visible()
+    owner_context.close()
+
+    assert outsider.goto(version_url).status == 404
+    outsider_context.close()
+    grantee_context.close()
+
+
+def test_a_recommendation_becomes_a_completed_action(
+    live_server: Any, browser: Any, page: Any, world: World
+) -> None:
+    from socprofiles.actions.models import Action
+    from socprofiles.profiles import services as profiles
+
+    profile = world.profile
+    profiles.recommendations_set(
+        actor=world.analyst, profile=profile, by_strand={"protect": ["Warn repeat fraud victims"]}
+    )
+    profile = profiles.profile_transition(
+        actor=world.analyst, profile=profile, action="send_to_consultation"
+    )
+    profiles.profile_transition(actor=world.owner, profile=profile, action="publish")
+
+    _sign_in(page, live_server, world.owner)
+    page.goto(f"{live_server.url}/partnerships/{world.partnership.slug}/actions/")
+    _assert_accessible(page, "action plan")
+    page.get_by_role(
+        "button", name=f"Make actions from the recommendations of “{profile.title}”"
+    ).click()
+    assert page.get_by_text("1 action(s) made from the recommendations.").is_visible()
+    page.get_by_role("link", name="Warn repeat fraud victims").click()
+    page.get_by_label("Test Council").check()
+    page.get_by_label("Named owner").select_option(
+        label=f"{world.member.display_name} (Test Council)"
+    )
+    page.get_by_role("button", name="Save the action").click()
+    assert page.get_by_text("The action is saved.").is_visible()
+    page.get_by_text("Add a milestone").click()
+    page.get_by_label("Milestone").fill("Victims identified from the fraud reports")
+    page.get_by_label("Due").fill("2027-01-31")
+    page.get_by_role("button", name="Add the milestone").click()
+    _assert_accessible(page, "action page")
+    action = Action.objects.get(recommendation="Warn repeat fraud victims")
+
+    council = browser.new_context()
+    member = council.new_page()
+    member.csp_violations = []
+    _sign_in(member, live_server, world.member)
+    member.goto(f"{live_server.url}/actions/mine/")
+    member.get_by_role("link", name="Warn repeat fraud victims").click()
+    member.get_by_role("button", name="Mark done").click()
+    member.get_by_label("Status").select_option("complete")
+    member.get_by_label("What has happened").fill("Every repeat victim was visited and warned.")
+    member.get_by_label("Evidence").fill("Visit log of 42 households.")
+    member.get_by_role("button", name="Add the update").click()
+    assert member.get_by_text("The update is recorded.").is_visible()
+    _assert_accessible(member, "action page after completion")
+    council.close()
+    action.refresh_from_db()
+    assert action.status == "complete"
+    assert action.milestones.get().done_on is not None

@@ -201,7 +201,10 @@ def test_compare_versions_section_by_section(world: World, client_for: Any) -> N
     assert page.status_code == 200
     assert "<del>-Drug supply links the other threats.</del>" in text
     assert "<ins>+Changed.</ins>" in text
-    assert text.count("unchanged") == len(SECTIONS) - 1
+    # The summary changed, and so did the delivery section: the world's action plan began
+    # after version 1 was published.
+    assert text.count("unchanged") == len(SECTIONS) - 2
+    assert "<ins>+[table] The action plan by strand and status</ins>" in text
 
 
 def test_delivery_sets_the_review_date_and_the_scheduled_task_reminds(world: World) -> None:

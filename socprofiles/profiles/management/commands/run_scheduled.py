@@ -9,7 +9,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-SCHEDULED = ["socprofiles.profiles.tasks.profile_review_reminders"]
+SCHEDULED = [
+    "socprofiles.profiles.tasks.profile_review_reminders",
+    "socprofiles.actions.tasks.action_reminders",
+]
 
 
 class Command(BaseCommand):

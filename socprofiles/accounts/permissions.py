@@ -28,6 +28,16 @@ def is_signed_in(user: Any) -> bool:
     return two_factor_satisfied(user)
 
 
+def require_signed_in(request: Any) -> Any:
+    """The request's user once sign-in and the second factor have passed; otherwise 404,
+    so nothing behind the check is revealed (pages call it before loading anything)."""
+    from django.http import Http404
+
+    if not is_signed_in(request.user):
+        raise Http404
+    return request.user
+
+
 def two_factor_satisfied(user: Any) -> bool:
     if getattr(user, "is_demo", False):
         return bool(settings.DEMO_LOGINS_ENABLED)

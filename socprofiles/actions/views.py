@@ -28,14 +28,8 @@ from .forms import ActionForm, DisruptionForm, ImportForm, MilestoneForm, Progre
 from .models import Action, MeetingRecord
 
 
-def _signed_in(request: HttpRequest) -> Any:
-    if not account_permissions.is_signed_in(request.user):
-        raise Http404
-    return request.user
-
-
 def _partnership(request: HttpRequest, slug: str) -> tuple[Any, Partnership]:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     partnership = partnership_get_for_user(user=user, slug=slug)
     if not permissions.can_view_plan(user, partnership):
         raise Http404
@@ -134,7 +128,7 @@ def from_profile(request: HttpRequest, slug: str, profile_pk: str) -> HttpRespon
 
 
 def _load(request: HttpRequest, pk: Any) -> tuple[Any, Action]:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     return user, selectors.action_get_for_user(user=user, pk=pk)
 
 
@@ -240,7 +234,7 @@ def progress_add(request: HttpRequest, pk: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_actions(request: HttpRequest) -> HttpResponse:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     return render(
         request, "actions/my_actions.html", {"rows": selectors.actions_for_user(user=user)}
     )
@@ -286,7 +280,7 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def meeting_record(request: HttpRequest, pk: str) -> HttpResponse:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     record = (
         MeetingRecord.objects.select_related("partnership", "recorded_by").filter(pk=pk).first()
     )

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,12 +22,6 @@ from . import permissions, selectors, services
 from .forms import ClearanceDecisionForm, ClearanceRequestForm, DataSetForm, UploadForm, split_kind
 from .ingest.feeds import all_feeds, describe
 from .models import DataSet
-
-
-def _signed_in(request: HttpRequest) -> Any:
-    if not account_permissions.is_signed_in(request.user):
-        raise Http404
-    return request.user
 
 
 def _marking(dataset: DataSet) -> Marking:
@@ -47,7 +41,7 @@ def _owners_for(user: Any, partnership: Any) -> Any:
 @login_required
 @require_GET
 def partnership_datasets(request: HttpRequest, slug: str) -> HttpResponse:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     partnership = partnership_get_for_user(user=user, slug=slug)
     datasets = selectors.datasets_for_user(user=user, partnership=partnership)
     return render(
@@ -67,7 +61,7 @@ def partnership_datasets(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def dataset_create(request: HttpRequest, slug: str) -> HttpResponse:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     partnership = partnership_get_for_user(user=user, slug=slug)
     owners = _owners_for(user, partnership)
     if not owners.exists() or account_permissions.partnership_role(user, partnership) == "reader":
@@ -122,14 +116,14 @@ def _detail(
 @login_required
 @require_GET
 def dataset_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     return _detail(request, selectors.dataset_get_for_user(user=user, pk=pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def dataset_edit(request: HttpRequest, pk: str) -> HttpResponse:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     dataset = selectors.dataset_get_for_user(user=user, pk=pk)
     if not permissions.can_edit_dataset(user, dataset):
         raise PermissionDenied
@@ -164,7 +158,7 @@ def dataset_edit(request: HttpRequest, pk: str) -> HttpResponse:
 @login_required
 @require_POST
 def dataset_upload(request: HttpRequest, pk: str) -> HttpResponse:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     dataset = selectors.dataset_get_for_user(user=user, pk=pk)
     if not permissions.can_upload(user, dataset):
         raise PermissionDenied
@@ -188,7 +182,7 @@ def dataset_upload(request: HttpRequest, pk: str) -> HttpResponse:
 @login_required
 @require_GET
 def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     data_file = selectors.data_file_get_for_user(user=user, pk=pk)
     dataset = data_file.dataset
     return render(
@@ -209,7 +203,7 @@ def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def file_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress panel, polled by htmx while an import runs."""
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     data_file = selectors.data_file_get_for_user(user=user, pk=pk)
     response = render(
         request,
@@ -224,7 +218,7 @@ def file_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def file_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     data_file = selectors.data_file_get_for_user(user=user, pk=pk)
     dataset = data_file.dataset
     if not permissions.can_upload(user, dataset):
@@ -253,7 +247,7 @@ def file_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def clearance_request(request: HttpRequest, pk: str) -> HttpResponse:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     dataset = selectors.dataset_get_for_user(user=user, pk=pk)
     form = ClearanceRequestForm(request.POST)
     if not permissions.can_request_clearance(user, dataset):
@@ -271,7 +265,7 @@ def clearance_request(request: HttpRequest, pk: str) -> HttpResponse:
 @login_required
 @require_POST
 def clearance_decide(request: HttpRequest, pk: str) -> HttpResponse:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     dataset = selectors.dataset_get_for_user(user=user, pk=pk)
     if not permissions.can_decide_clearance(user, dataset):
         raise PermissionDenied
@@ -289,7 +283,7 @@ def clearance_decide(request: HttpRequest, pk: str) -> HttpResponse:
 @login_required
 @require_GET
 def reference_data(request: HttpRequest) -> HttpResponse:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     datasets = [d for d in selectors.datasets_for_user(user=user) if not d.partnership_id]
     return render(request, "datasets/reference_data.html", {"datasets": datasets})
 
@@ -297,6 +291,6 @@ def reference_data(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def feed_list(request: HttpRequest) -> HttpResponse:
-    _signed_in(request)
+    account_permissions.require_signed_in(request)
     feeds = [(name, spec, describe(spec)) for name, spec in all_feeds().items()]
     return render(request, "datasets/feed_list.html", {"feeds": feeds})

@@ -36,14 +36,8 @@ from .forms import (
 from .models import Assessment
 
 
-def _signed_in(request: HttpRequest) -> Any:
-    if not account_permissions.is_signed_in(request.user):
-        raise Http404
-    return request.user
-
-
 def _load(request: HttpRequest, pk: Any) -> tuple[Any, Assessment]:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     return user, selectors.assessment_get_for_user(user=user, pk=pk)
 
 
@@ -64,7 +58,7 @@ def _base(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def partnership_assessments(request: HttpRequest, slug: str) -> HttpResponse:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     partnership = partnership_get_for_user(user=user, slug=slug)
     can_start = (
         account_permissions.partnership_role(user, partnership)
@@ -436,7 +430,7 @@ def matrix_export(request: HttpRequest, pk: str, fmt: str) -> HttpResponse:
 @login_required
 @require_GET
 def model_list(request: HttpRequest) -> HttpResponse:
-    _signed_in(request)
+    account_permissions.require_signed_in(request)
     models = [m for k, m in sorted(default_models().items()) if "@" in k]
     return render(request, "morile/model_list.html", {"models": models})
 
@@ -444,7 +438,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def model_detail(request: HttpRequest, model_id: str) -> HttpResponse:
-    _signed_in(request)
+    account_permissions.require_signed_in(request)
     try:
         model = get_model(model_id)
     except KeyError:

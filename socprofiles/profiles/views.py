@@ -35,14 +35,8 @@ from .forms import (
 from .models import COMMISSIONING_FIELDS, Profile, ProfileVersion, Stage
 
 
-def _signed_in(request: HttpRequest) -> Any:
-    if not account_permissions.is_signed_in(request.user):
-        raise Http404
-    return request.user
-
-
 def _load(request: HttpRequest, pk: Any) -> tuple[Any, Profile]:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     return user, selectors.profile_get_for_user(user=user, pk=pk)
 
 
@@ -68,7 +62,7 @@ def _commission_values(form: CommissionForm, partnership: Any) -> dict[str, Any]
 @login_required
 @require_http_methods(["GET", "POST"])
 def partnership_profiles(request: HttpRequest, slug: str) -> HttpResponse:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     partnership = partnership_get_for_user(user=user, slug=slug)
     if not permissions.can_list_profiles(user, partnership):
         raise Http404
@@ -467,5 +461,5 @@ def compare(request: HttpRequest, pk: str) -> HttpResponse:
 @login_required
 @require_GET
 def reviews(request: HttpRequest) -> HttpResponse:
-    user = _signed_in(request)
+    user = account_permissions.require_signed_in(request)
     return render(request, "profiles/reviews.html", {"rows": selectors.reviews_for_user(user=user)})

@@ -33,9 +33,8 @@ from .models import FoiDecision
 
 
 def _load(request: HttpRequest, pk: Any) -> tuple[Any, Profile]:
-    if not account_permissions.is_signed_in(request.user):
-        raise Http404
-    return request.user, profile_selectors.profile_get_for_user(user=request.user, pk=pk)
+    user = account_permissions.require_signed_in(request)
+    return user, profile_selectors.profile_get_for_user(user=user, pk=pk)
 
 
 def _field_error(form: Any, error: ServiceError) -> None:
@@ -159,8 +158,7 @@ def standing_remove(request: HttpRequest, pk: str, standing_pk: str) -> HttpResp
 @login_required
 @require_GET
 def shared_with_me(request: HttpRequest) -> HttpResponse:
-    if not account_permissions.is_signed_in(request.user):
-        raise Http404
+    account_permissions.require_signed_in(request)
     return render(
         request, "sharing/shared_with_me.html", {"rows": selectors.shared_with(user=request.user)}
     )

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "socprofiles.profiles",
     "socprofiles.sharing",
     "socprofiles.actions",
+    "socprofiles.gain",
     "socprofiles.demo",
 ]
 

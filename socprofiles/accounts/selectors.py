@@ -84,6 +84,17 @@ def partnership_organisations(*, partnership: Partnership) -> QuerySet[Partnersh
     )
 
 
+def member_organisations(*, partnership: Partnership) -> list[Organisation]:
+    """The partnership's member organisations (its lead among them), by name."""
+    found = list(
+        Organisation.objects.filter(partnership_links__partnership=partnership).order_by("name")
+    )
+    lead = partnership.lead_organisation
+    if lead is not None and lead not in found:
+        found.insert(0, lead)
+    return found
+
+
 def users_eligible_for_partnership(*, partnership: Partnership) -> QuerySet[User]:
     """People an owner may add: active, interactive accounts in the partnership's member
     organisations who are not members yet."""

@@ -13,9 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from socprofiles.accounts.models import Organisation, Partnership, User
+from socprofiles.accounts.selectors import member_organisations
 from socprofiles.audit.services import audit_log
 from socprofiles.core.exceptions import ServiceError
 from socprofiles.profiles.models import Profile, Strand
+from socprofiles.profiles.services import add_months
 
 from . import permissions
 from .models import Action, Disruption, Milestone, Power, ProgressUpdate, Status
@@ -34,8 +36,7 @@ def _require_manager(actor: Any, partnership: Partnership) -> None:
 
 def _organisations(partnership: Partnership, organisations: Iterable[Organisation]) -> list[Any]:
     chosen = list(organisations)
-    members = set(partnership.member_organisations.values_list("organisation_id", flat=True))
-    members.add(partnership.lead_organisation_id)
+    members = {o.pk for o in member_organisations(partnership=partnership)}
     outside = [o.name for o in chosen if o.pk not in members]
     if outside:
         raise ServiceError(
@@ -97,7 +98,7 @@ def actions_from_profile(*, actor: Any, profile: Profile) -> list[Action]:
     existing = set(
         Action.objects.filter(partnership=partnership).values_list("strand", "recommendation")
     )
-    review_on = _add_months(timezone.localdate(), DEFAULT_REVIEW_MONTHS)
+    review_on = add_months(timezone.localdate(), DEFAULT_REVIEW_MONTHS)
     made = []
     for rec in recommendations:
         if (rec["strand"], rec["text"]) in existing:
@@ -113,12 +114,6 @@ def actions_from_profile(*, actor: Any, profile: Profile) -> list[Action]:
             )
         )
     return made
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    from socprofiles.profiles.services import add_months
-
-    return add_months(day, months)
 
 
 def action_update(
@@ -308,13 +303,7 @@ def plan_import(*, actor: Any, partnership: Partnership, data: bytes, name: str)
 
     _require_manager(actor, partnership)
     rows = read_plan_xlsx(data, name=name)
-    members = {
-        o.name.lower(): o
-        for o in Organisation.objects.filter(partnership_links__partnership=partnership)
-    }
-    lead = partnership.lead_organisation
-    if lead is not None:
-        members[lead.name.lower()] = lead
+    members = {o.name.lower(): o for o in member_organisations(partnership=partnership)}
     shorts = {o.short_name.lower(): o for o in members.values() if o.short_name}
     grouped: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:

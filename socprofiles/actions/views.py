@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from socprofiles.accounts import permissions as account_permissions
 from socprofiles.accounts.models import Organisation, Partnership, User
-from socprofiles.accounts.selectors import partnership_get_for_user
+from socprofiles.accounts.selectors import member_organisations, partnership_get_for_user
 from socprofiles.audit.services import audit_log
 from socprofiles.core.classification import OFFICIAL
 from socprofiles.core.csvsafe import csv_text
@@ -37,10 +37,7 @@ def _partnership(request: HttpRequest, slug: str) -> tuple[Any, Partnership]:
 
 
 def _organisations(partnership: Partnership) -> list[Organisation]:
-    found = list(Organisation.objects.filter(partnership_links__partnership=partnership))
-    if partnership.lead_organisation not in found:
-        found.insert(0, partnership.lead_organisation)
-    return found
+    return member_organisations(partnership=partnership)
 
 
 def _people(partnership: Partnership) -> list[User]:

@@ -86,8 +86,10 @@ def blocks_for(
     priorities: Mapping[str, Any] | None,
     names: Mapping[str, str],
     delivery: Mapping[str, Any] | None = None,
+    metas: Mapping[str, dict[str, str]] | None = None,
 ) -> list[dict[str, Any]]:
-    """The generated blocks of one section: tables first, then figures."""
+    """The generated blocks of one section: tables first, then figures. `metas` (from
+    chart_metas) saves building every chart's text for each section."""
     blocks: list[dict[str, Any]] = []
     if spec.key == "delivery":
         return _delivery_blocks(delivery)
@@ -155,10 +157,10 @@ def blocks_for(
             ]  # fmt: skip
             columns = ["IMD decile", "LSOAs", "Hotspots", "Share hot"]
             blocks.append(_table("Hotspots by IMD 2019 decile (1 = most deprived)", columns, rows))
+    metas = metas if metas is not None else chart_metas(analysis, priorities)
     for name in spec.figures:
-        chart = chart_meta(name, analysis, priorities)
-        if chart is not None:
-            blocks.append({"type": "figure", "name": name, **chart})
+        if name in metas:
+            blocks.append({"type": "figure", "name": name, **metas[name]})
     return blocks
 
 
@@ -239,13 +241,14 @@ def charts(
     return found
 
 
-def chart_meta(
-    name: str, analysis: Mapping[str, Any] | None, priorities: Mapping[str, Any] | None
-) -> dict[str, str] | None:
-    chart = charts(analysis, priorities, None).get(name)
-    if chart is None:
-        return None
-    return {"title": chart.title, "alt": chart.alt}
+def chart_metas(
+    analysis: Mapping[str, Any] | None, priorities: Mapping[str, Any] | None
+) -> dict[str, dict[str, str]]:
+    """Every figure's title and text alternative, known without drawing it."""
+    return {
+        name: {"title": chart.title, "alt": chart.alt}
+        for name, chart in charts(analysis, priorities, None).items()
+    }
 
 
 def section_text(section: Mapping[str, Any]) -> list[str]:

@@ -15,7 +15,7 @@ from socprofiles.accounts.selectors import partnerships_for_user
 from socprofiles.datasets.models import DataSet
 
 from . import permissions
-from .content import blocks_for
+from .content import blocks_for, chart_metas
 from .models import Profile, ProfileVersion, Stage
 from .sections import BY_KEY
 
@@ -192,8 +192,9 @@ def draft_content(*, actor: Any, profile: Profile) -> dict[str, Any]:
     names = lsoa_names(codes={h["lsoa_code"] for h in analysis["hotspots"]}) if analysis else {}
     sections = list(profile.sections.all())
     delivery = delivery_of(profile) if any(s.key == "delivery" for s in sections) else None
+    metas = chart_metas(analysis, priorities)
     blocks = {
-        s.key: blocks_for(BY_KEY[s.key], analysis, priorities, names, delivery)
+        s.key: blocks_for(BY_KEY[s.key], analysis, priorities, names, delivery, metas)
         for s in sections
         if s.key in BY_KEY
     }

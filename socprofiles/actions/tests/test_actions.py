@@ -280,3 +280,23 @@ def test_the_next_profile_reports_delivery_since_the_last(world: World) -> None:
                         "Tools and powers used against serious and organised crime"]  # fmt: skip
     outcomes = section["blocks"][1]["rows"]
     assert outcomes == [["Closure order", "2"]]
+
+
+def test_a_meeting_records_decisions_on_its_agenda(world: World, client_for: Any) -> None:
+    action = world.action  # its milestone falls due on 2027-03-31
+    url = reverse("actions:meeting", args=[world.partnership.slug])
+    form = {"held_on": "2027-04-05", "attendees": "Police, council",
+            f"decision-{action.pk}": "Council to agree the offer by May."}  # fmt: skip
+    assert client_for("reader").post(url, form).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.meeting_record(actor=world.member, partnership=world.partnership,
+                                held_on=dt.date(2027, 4, 5), attendees="",
+                                decisions={str(action.pk): "x"})  # fmt: skip
+    with time_machine.travel(dt.datetime(2027, 4, 5, 9, tzinfo=dt.UTC), tick=False):
+        response = client_for("owner").post(url, form)
+    assert response.status_code == 302
+    record = world.partnership.meetings.latest("created_at")
+    assert record.decisions[0]["decision"] == "Council to agree the offer by May."
+    assert record.decisions[0]["reasons"] == ["1 milestone(s) overdue"]
+    page = client_for("reader").get(reverse("actions:meeting_record", args=[record.pk]))
+    assert "Council to agree the offer by May." in page.content.decode()

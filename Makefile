@@ -22,8 +22,9 @@ $(VENV)/.base-installed: requirements/base.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.txt
 	touch $@
 
-$(VENV)/.dev-installed: $(VENV)/.base-installed requirements/dev.txt
+$(VENV)/.dev-installed: $(VENV)/.base-installed requirements/dev.txt requirements/nodeps.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/nodeps.txt
 	touch $@
 
 install: $(VENV)/.base-installed ## Create .venv with the locked run-time dependencies

@@ -14,11 +14,13 @@ import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from .kinds import Kind, get_kind
 
 ENGINE_VERSION = "gain-match/1"
+DEFAULT_PRIOR = 1e-4  # Splink's own default
 logger = logging.getLogger(__name__)
 
 
@@ -97,9 +99,27 @@ def clean_identifier(value: Any) -> str | None:
     return text or None
 
 
+_DOB_FORMS = (
+    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), (1, 2, 3)),
+    (re.compile(r"(\d{4})(\d{2})(\d{2})"), (1, 2, 3)),
+    (re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"), (3, 2, 1)),
+)
+
+
 def clean_dob(value: Any) -> str | None:
-    text = str(value or "").strip()[:10]
-    return text if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+    """YYYY-MM-DD from YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY (a time part is dropped); a
+    value that is not a calendar date is missing, not a guess."""
+    text = str(value or "").strip()
+    if "T" in text[10:11] or " " in text[10:11]:
+        text = text[:10]
+    for pattern, (y, m, d) in _DOB_FORMS:
+        found = pattern.fullmatch(text)
+        if found:
+            try:
+                return date(int(found[y]), int(found[m]), int(found[d])).isoformat()
+            except ValueError:
+                return None
+    return None
 
 
 CLEANERS = {
@@ -124,18 +144,30 @@ def _comparison(column: str, kind: str) -> Any:
     return cl.LevenshteinAtThresholds(column, [1])
 
 
+def clean_record(kind: Kind, values: Mapping[str, Any]) -> dict[str, str | None]:
+    """The kind's fields of a record, cleaned as they are compared."""
+    types = dict(kind.comparisons)
+    return {c: CLEANERS[types.get(c, "exact")](values.get(c)) for c in kind.fields}
+
+
+def blocking_keys(kind: Kind, cleaned: Mapping[str, Any]) -> list[str]:
+    """The record's key under each blocking rule it has every value for: two records
+    sharing a key are candidates, exactly as Splink's blocking pairs them."""
+    keys = []
+    for number, rule in enumerate(kind.blocking):
+        values = [cleaned.get(c) for c in rule]
+        if all(values):
+            keys.append(f"{number}:{'|'.join(str(v) for v in values)}"[:200])
+    return keys
+
+
 def _frames(kind: Kind, records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     import pandas as pd
 
-    types = dict(kind.comparisons)
     rows: dict[str, list[dict[str, Any]]] = {}
     for record in records:
-        agency = str(record["agency"])
-        row: dict[str, str | None] = {"uid": str(record["uid"])}
-        for column in kind.fields:
-            cleaner = CLEANERS[types.get(column, "exact")]
-            row[column] = cleaner(record.get(column))
-        rows.setdefault(agency, []).append(row)
+        row = {"uid": str(record["uid"]), **clean_record(kind, record)}
+        rows.setdefault(str(record["agency"]), []).append(row)
     return {agency: pd.DataFrame(found, columns=["uid", *kind.fields]).astype(object)
             for agency, found in sorted(rows.items())}  # fmt: skip
 
@@ -150,8 +182,6 @@ def match(
     """Match the records (each with uid, agency and the kind's fields) of two or more
     agencies. Returns the pairs above the threshold with their evidence, the subjects
     (clusters) and the trained model."""
-    from splink import Linker, SettingsCreator, block_on
-
     settings = settings or MatchSettings()
     kind = get_kind(kind_key)
     started = time.perf_counter()
@@ -161,6 +191,93 @@ def match(
     if len(frames) < 2:
         result.notes.append("Records of at least two agencies are needed to match.")
         return result
+    run = run_splink(
+        frames, "link_only", list(kind.comparisons), list(kind.blocking), list(kind.training),
+        settings, spark=spark,
+    )  # fmt: skip
+    result.notes += run.notes
+    levels = _level_labels(run.model)
+    for row in run.predictions.to_dict("records"):
+        result.pairs.append(
+            Pair(
+                left=str(row["uid_l"]),
+                right=str(row["uid_r"]),
+                left_agency=run.tokens[row["source_dataset_l"]],
+                right_agency=run.tokens[row["source_dataset_r"]],
+                weight=round(float(row["match_weight"]), 3),
+                probability=round(float(row["match_probability"]), 6),
+                comparisons=_evidence(row, kind.comparisons, levels),
+            )
+        )
+    result.pairs.sort(key=lambda p: -p.weight)
+    result.clusters = run.clusters
+    result.model = run.model
+    result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+def _evidence(
+    row: Mapping[str, Any], comparisons: Iterable[tuple[str, str]],
+    levels: Mapping[str, Mapping[int, str]],
+) -> list[Comparison]:  # fmt: skip
+    found = []
+    for column, _type in comparisons:
+        gamma = int(row[f"gamma_{column}"])
+        found.append(
+            Comparison(
+                column,
+                levels[column].get(gamma, str(gamma)),
+                round(float(row[f"mw_{column}"]), 3),
+                row.get(f"{column}_l"),
+                row.get(f"{column}_r"),
+            )
+        )
+    return found
+
+
+@dataclass
+class SplinkRun:
+    predictions: Any  # a pandas DataFrame of the pairs at or above the threshold
+    clusters: dict[str, str]
+    model: dict[str, Any]
+    tokens: dict[str, str]  # Splink's table name -> ours
+    notes: list[str]
+
+
+def splink_settings(
+    link_type: str, comparisons: Iterable[tuple[str, str]], blocking: Iterable[Iterable[str]],
+    *, explain: bool = True,
+) -> Any:  # fmt: skip
+    """Splink's settings for these comparisons and blocking rules."""
+    from splink import SettingsCreator, block_on
+
+    return SettingsCreator(
+        link_type=link_type,  # type: ignore[arg-type]
+        unique_id_column_name="uid",
+        blocking_rules_to_generate_predictions=[block_on(*rule) for rule in blocking],
+        comparisons=[_comparison(c, t) for c, t in comparisons],
+        retain_intermediate_calculation_columns=explain,
+        retain_matching_columns=explain,
+    )
+
+
+def run_splink(
+    frames: Mapping[str, Any],
+    link_type: str,
+    comparisons: list[tuple[str, str]],
+    blocking: list[tuple[str, ...]],
+    training: list[tuple[str, ...]],
+    settings: MatchSettings,
+    *,
+    spark: Any = None,
+    explain: bool = True,
+    cluster: bool = True,
+    deterministic: list[tuple[str, ...]] | None = None,
+) -> SplinkRun:
+    """Train (without labels), predict and cluster with Splink on DuckDB or Spark. frames:
+    one pandas DataFrame per data set (uid and the compared columns, already cleaned)."""
+    from splink import Linker
+
     if settings.backend == "spark":
         from splink import SparkAPI
 
@@ -172,84 +289,73 @@ def match(
         from splink import DuckDBAPI
 
         db = DuckDBAPI()
-    # Table names are tokens; the agencies' names stay on our side.
-    tokens = {f"agency_{i}": agency for i, agency in enumerate(frames)}
+    # Table names are tokens; the data sets' (agencies') names stay on our side.
+    tokens = {f"agency_{i}": name for i, name in enumerate(frames)}
     tables = [db.register(frame, dataset_display_name=token)
               for token, frame in zip(tokens, frames.values(), strict=True)]  # fmt: skip
-    creator = SettingsCreator(
-        link_type="link_only",
-        unique_id_column_name="uid",
-        blocking_rules_to_generate_predictions=[block_on(*rule) for rule in kind.blocking],
-        comparisons=[_comparison(c, t) for c, t in kind.comparisons],
-        retain_intermediate_calculation_columns=True,
-        retain_matching_columns=True,
-    )
-    linker = Linker(tables, creator, log_level=logging.ERROR)
-    _train(linker, kind, settings, result)
+    creator = splink_settings(link_type, comparisons, blocking, explain=explain)
+    notes: list[str] = []
+    linker = Linker(tables if len(tables) > 1 else tables[0], creator, log_level=logging.ERROR)
+    failed = train(linker, comparisons, training, settings, notes, deterministic)
+    if failed:
+        # A step that fails part-way can leave the model half-changed (Splink switches a
+        # rule's own comparisons off while it trains on it): start again without it.
+        creator = splink_settings(link_type, comparisons, blocking, explain=explain)
+        linker = Linker(tables if len(tables) > 1 else tables[0], creator,
+                        log_level=logging.ERROR)  # fmt: skip
+        train(linker, comparisons, [r for r in training if tuple(r) not in failed], settings,
+              [], deterministic)  # fmt: skip
     predictions = linker.inference.predict(threshold_match_probability=settings.threshold)
     model = linker.misc.save_model_to_json()
-    levels = _level_labels(model)
+    clusters: dict[str, str] = {}
     frame = predictions.as_pandas_dataframe()
-    for row in frame.to_dict("records"):
-        comparisons = []
-        for column, _type in kind.comparisons:
-            gamma = int(row[f"gamma_{column}"])
-            comparisons.append(
-                Comparison(
-                    column,
-                    levels[column].get(gamma, str(gamma)),
-                    round(float(row[f"mw_{column}"]), 3),
-                    row.get(f"{column}_l"),
-                    row.get(f"{column}_r"),
-                )
-            )
-        result.pairs.append(
-            Pair(
-                left=str(row["uid_l"]),
-                right=str(row["uid_r"]),
-                left_agency=tokens[row["source_dataset_l"]],
-                right_agency=tokens[row["source_dataset_r"]],
-                weight=round(float(row["match_weight"]), 3),
-                probability=round(float(row["match_probability"]), 6),
-                comparisons=comparisons,
-            )
-        )
-    result.pairs.sort(key=lambda p: -p.weight)
-    if result.pairs:
-        clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+    if cluster and len(frame):
+        found = linker.clustering.cluster_pairwise_predictions_at_threshold(
             predictions, threshold_match_probability=settings.cluster_threshold
         ).as_pandas_dataframe()
-        result.clusters = {str(u): str(c) for u, c in zip(clusters["uid"], clusters["cluster_id"],
-                                                         strict=True)}  # fmt: skip
-    result.model = model
-    result.seconds = round(time.perf_counter() - started, 3)
-    return result
+        clusters = {str(u): str(c) for u, c in zip(found["uid"], found["cluster_id"],
+                                                   strict=True)}  # fmt: skip
+    return SplinkRun(frame, clusters, model, tokens, notes)
 
 
-def _train(linker: Any, kind: Kind, settings: MatchSettings, result: MatchResult) -> None:
+def train(
+    linker: Any, comparisons: Iterable[tuple[str, str]], training: Iterable[Iterable[str]],
+    settings: MatchSettings, notes: list[str],
+    deterministic: Iterable[Iterable[str]] | None = None,
+) -> set[tuple[str, ...]]:  # fmt: skip
     """Without labels: the prior from a strict deterministic rule, u by random sampling,
     m by expectation maximisation on each training rule. A step that cannot run on this
     data (too few records, a level never seen) is noted and the defaults stand."""
     from splink import block_on
 
-    strict = block_on(*[c for c, _t in kind.comparisons])
+    strict = [block_on(*rule) for rule in deterministic or [[c for c, _t in comparisons]]]
     steps = [
         ("prior", lambda: linker.training.estimate_probability_two_random_records_match(
-            [strict], recall=0.7)),
+            strict, recall=0.7)),
         ("u", lambda: linker.training.estimate_u_using_random_sampling(
             max_pairs=settings.u_max_pairs, seed=settings.seed)),
     ] + [
         (f"em {'+'.join(rule)}",
          lambda rule=rule: linker.training.estimate_parameters_using_expectation_maximisation(
              block_on(*rule)))
-        for rule in kind.training
+        for rule in training
     ]  # fmt: skip
+    failed: set[tuple[str, ...]] = set()
     for name, step in steps:
         try:
             step()
         except Exception as error:  # Splink refuses a step the data cannot support
-            result.notes.append(f"training step {name} skipped: {str(error).splitlines()[0]}")
+            notes.append(f"training step {name} skipped: {str(error).splitlines()[0]}")
             logger.info("GAIN training step %s skipped: %s", name, error)
+            if name.startswith("em "):
+                failed.add(tuple(name[3:].split("+")))
+        # On a handful of records every pair can meet the deterministic rule (or none):
+        # a prior of 1 or 0 cannot be scored, so Splink's default stands.
+        model = linker._settings_obj
+        if not 0 < model._probability_two_random_records_match < 1:
+            notes.append("the prior could not be estimated on so few records; default used")
+            model._probability_two_random_records_match = DEFAULT_PRIOR
+    return failed
 
 
 def _level_labels(model: Mapping[str, Any]) -> dict[str, dict[int, str]]:

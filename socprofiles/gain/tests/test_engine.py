@@ -126,3 +126,22 @@ def test_kinds_are_data_and_checked() -> None:
 def test_postcodes_are_normalised() -> None:
     assert clean_postcode("dh1 3le") == "DH1 3LE" == clean_postcode("DH13LE")
     assert clean_postcode("") is None
+
+
+def test_the_python_scorer_gives_splinks_weights() -> None:
+    """Queries and new records are scored in Python with the stored model: the weights
+    must be Splink's own, pair for pair."""
+    from socprofiles.gain.engine import MatchSettings
+    from socprofiles.gain.engine.matching import clean_record
+    from socprofiles.gain.engine.scoring import Scorer
+
+    records, _truth = _people_across_agencies()
+    kind = get_kind("person")
+    result = match("person", records, MatchSettings(threshold=0.0001))
+    cleaned = {r["uid"]: clean_record(kind, r) for r in records}
+    scorer = Scorer.for_kind(result.model, kind)
+    assert len(result.pairs) > 250
+    for pair in result.pairs:
+        score = scorer.score(cleaned[pair.left], cleaned[pair.right])
+        assert abs(score.weight - pair.weight) < 0.002, (pair, score)
+        assert [e.level for e in score.evidence] == [c.level for c in pair.comparisons]

@@ -14,7 +14,7 @@ from socprofiles.accounts.tests.factories import OrganisationFactory, TOTPDevice
 from socprofiles.audit.models import AuditEvent
 from socprofiles.core.exceptions import ServiceError
 from socprofiles.gain import selectors, services
-from socprofiles.gain.models import Holding
+from socprofiles.gain.models import Holding, Match, TrainedModel
 
 from .test_engine import _people_across_agencies
 
@@ -118,3 +118,59 @@ def test_disclosure_is_the_holding_agencys_decision(network: dict[str, Any]) -> 
     services.disclosure_decide(actor=hmrc_user, disclosure=disclosure, approve=True,
                                shared="Two company directorships, references given by phone.")  # fmt: skip
     assert AuditEvent.objects.filter(action__startswith="gain.disclosure").count() == 2
+
+
+def test_new_records_are_matched_incrementally_with_the_stored_model(
+    network: dict[str, Any],
+) -> None:
+    """The model was trained when the second agency loaded; the third agency's records
+    were matched against it without re-training, and give (almost) the subjects a full
+    re-run gives."""
+    model = TrainedModel.objects.get(kind="person")
+    assert model.agencies == 2 and model.records == 400  # trained on police + council only
+    truth = network["truth"]
+    hmrc_ids = set(
+        Holding.objects.filter(organisation__name="HMRC (test)").values_list("pk", flat=True)
+    )
+    assert (
+        Match.objects.filter(left__in=hmrc_ids).exists()
+        or Match.objects.filter(right__in=hmrc_ids).exists()
+    )
+
+    def joint_subjects() -> set[frozenset[int]]:
+        found: dict[str, set[int]] = {}
+        for h in Holding.objects.exclude(subject=""):
+            found.setdefault(h.subject, set()).add(truth[h.reference])
+        return {frozenset(people) for people in found.values()}
+
+    incremental = joint_subjects()
+    # Every subject is one real person, and most people held twice or more are found.
+    assert all(len(people) == 1 for people in incremental)
+    services.retrain("person")
+    full = joint_subjects()
+    assert len(incremental & full) >= 0.9 * len(full), (len(incremental), len(full))
+    # Evidence is kept with every match: the field, the level and its weight, no values.
+    match = Match.objects.filter(probability__gte=0.9).first()
+    assert match is not None
+    assert {e["field"] for e in match.evidence} == {
+        "first_name",
+        "surname",
+        "dob",
+        "postcode",
+        "phone",
+    }
+    assert all(set(e) == {"field", "level", "weight"} for e in match.evidence)
+
+
+def test_a_changed_record_loses_its_old_matches(network: dict[str, Any]) -> None:
+    police_org, police_user, _ = network["agencies"]["Police"]
+    matched = Match.objects.filter(probability__gte=0.9).select_related("left", "right").first()
+    assert matched is not None
+    mine = matched.left if matched.left.organisation_id == police_org.pk else matched.right
+    if mine.organisation_id != police_org.pk:
+        pytest.skip("no police match in this sample")
+    services.holdings_load(actor=police_user, organisation=police_org, kind="person",
+                           rows=[{"reference": mine.reference, "first_name": "zebedee",
+                                  "surname": "quartermaine", "dob": "1901-01-01"}])  # fmt: skip
+    assert not Match.objects.filter(pk=matched.pk).exists()
+    assert Holding.objects.get(pk=mine.pk).subject == ""

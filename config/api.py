@@ -19,7 +19,9 @@ from socprofiles.actions.api import router as actions_router
 from socprofiles.analysis.api import router as analysis_router
 from socprofiles.core.exceptions import ServiceError
 from socprofiles.datasets.api import router as datasets_router
+from socprofiles.gain.api import router as gain_router
 from socprofiles.morile.api import router as morile_router
+from socprofiles.ocgs.api import router as ocgs_router
 from socprofiles.profiles.api import router as profiles_router
 from socprofiles.sharing.api import router as sharing_router
 
@@ -112,3 +114,5 @@ api.add_router("/", analysis_router)
 api.add_router("/", profiles_router)
 api.add_router("/", sharing_router)
 api.add_router("/", actions_router)
+api.add_router("/", ocgs_router)
+api.add_router("/", gain_router)

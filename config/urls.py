@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("socprofiles.analysis.urls")),
     path("", include("socprofiles.sharing.urls")),
     path("", include("socprofiles.actions.urls")),
+    path("", include("socprofiles.ocgs.urls")),
+    path("", include("socprofiles.gain.urls")),
     path("", include("socprofiles.profiles.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -59,6 +59,11 @@ NOT_YET = expect(owner=403, team=403, outsider=404, admin=404)
 # Owners and authors produce a profile; members and readers read it.
 PRODUCERS = expect(owner=200, team=403, analyst=200, outsider=404, admin=404)
 DRAFT_READERS = expect(owner=200, team=404, analyst=200, outsider=404, admin=404)
+# The OCG register and joint operations: people with an organisation (the admin has none);
+# the world's group is the force's own (the owner's and the analyst's organisation).
+WITH_ORGANISATION = expect(owner=200, team=200, outsider=200, admin=404)
+FORCE_ONLY = expect(owner=200, team=404, analyst=200, outsider=404, admin=404)
+COORDINATORS_ONLY = expect(owner=404, team=404, outsider=404, admin=404)
 # Public pages; someone half-way through signing in is still sent to finish it first.
 PUBLIC = expect(owner=200, team=200, outsider=200, admin=200, anonymous=200)
 
@@ -205,6 +210,52 @@ PAGES: dict[str, tuple[Callable[[World], dict[str, Any]], dict[str, Any]]] = {
     ),
     "actions:progress_add": (lambda w: {"pk": w.action.pk}, POST_ONLY),
     "actions:meeting_record": (lambda w: {"pk": w.meeting.pk}, MEMBERS),
+    # The OCG register is its agency's alone (the world's group is the force's); any person
+    # with an organisation has a register of their own. Joint operations: the force leads
+    # the world's operation, the council takes part.
+    "ocgs:group_list": (lambda w: {}, WITH_ORGANISATION),
+    "ocgs:priorities": (lambda w: {}, WITH_ORGANISATION),
+    "ocgs:priorities_csv": (lambda w: {}, WITH_ORGANISATION),
+    "ocgs:group_detail": (lambda w: {"pk": _ocg(w).pk}, FORCE_ONLY),
+    "ocgs:group_score": (lambda w: {"pk": _ocg(w).pk}, FORCE_ONLY),
+    "ocgs:group_actions": (lambda w: {"pk": _ocg(w).pk}, POST_ONLY),
+    "ocgs:member_add": (lambda w: {"pk": _ocg(w).pk}, POST_ONLY),
+    "ocgs:member_detail": (lambda w: {"pk": _ocg(w).pk, "member_pk": _ocg_member(w)}, FORCE_ONLY),
+    "ocgs:member_score": (lambda w: {"pk": _ocg(w).pk, "member_pk": _ocg_member(w)}, FORCE_ONLY),
+    "ocgs:member_remove": (lambda w: {"pk": _ocg(w).pk, "member_pk": _ocg_member(w)}, POST_ONLY),
+    "ocgs:association_add": (lambda w: {"pk": _ocg(w).pk}, POST_ONLY),
+    "ocgs:association_remove": (
+        lambda w: {"pk": _ocg(w).pk, "association_pk": _ocg_link(w)},
+        POST_ONLY,
+    ),
+    "ocgs:network": (lambda w: {"pk": _ocg(w).pk}, FORCE_ONLY),
+    "ocgs:network_export": (lambda w: {"pk": _ocg(w).pk, "fmt": "graphml"}, FORCE_ONLY),
+    "ocgs:operation_list": (lambda w: {}, WITH_ORGANISATION),
+    "ocgs:operation_detail": (lambda w: {"pk": _operation(w).pk}, MEMBERS),
+    "ocgs:participant_add": (lambda w: {"pk": _operation(w).pk}, POST_ONLY),
+    "ocgs:participant_remove": (
+        lambda w: {"pk": _operation(w).pk, "participant_pk": _operation(w).participants.first().pk},
+        POST_ONLY,
+    ),
+    "ocgs:outcome_add": (lambda w: {"pk": _operation(w).pk}, POST_ONLY),
+    "ocgs:outcome_remove": (
+        lambda w: {"pk": _operation(w).pk, "outcome_pk": _operation(w).outcomes.first().pk},
+        POST_ONLY,
+    ),
+    "ocgs:operation_summary": (lambda w: {"pk": _operation(w).pk}, MEMBERS),
+    "ocgs:operation_summary_csv": (lambda w: {"pk": _operation(w).pk}, MEMBERS),
+    # GAIN: each agency sees its own holdings (the world's holding and disclosure request
+    # are the force's); hit/no-hit requests and joint work are for coordinators (a ROCU's
+    # people, none of the personas: the world's request is another coordinator's).
+    "gain:overview": (lambda w: {}, WITH_ORGANISATION),
+    "gain:holdings": (lambda w: {}, WITH_ORGANISATION),
+    "gain:holding_detail": (lambda w: {"pk": _gain(w)["holding"].pk}, FORCE_ONLY),
+    "gain:requests": (lambda w: {}, COORDINATORS_ONLY),
+    "gain:request_new": (lambda w: {}, COORDINATORS_ONLY),
+    "gain:request_detail": (lambda w: {"pk": _gain(w)["request"].pk}, COORDINATORS_ONLY),
+    "gain:disclosures": (lambda w: {}, WITH_ORGANISATION),
+    "gain:disclosure_detail": (lambda w: {"pk": _gain(w)["disclosure"].pk}, FORCE_ONLY),
+    "gain:joint_work": (lambda w: {}, COORDINATORS_ONLY),
     # The API's own URL patterns are checked operation by operation below.
     "api:openapi-json": (lambda w: {}, ANY_SIGNED_IN),
     "api:openapi-view": (lambda w: {}, ANY_SIGNED_IN),
@@ -245,10 +296,30 @@ MARKED = {
     "actions:meeting_record",
     "actions:dashboard",
     "actions:disruptions",
+    "ocgs:group_list",
+    "ocgs:priorities",
+    "ocgs:group_detail",
+    "ocgs:group_score",
+    "ocgs:member_detail",
+    "ocgs:member_score",
+    "ocgs:network",
+    "ocgs:operation_list",
+    "ocgs:operation_detail",
+    "ocgs:operation_summary",
+    "gain:holdings",
+    "gain:holding_detail",
+    "gain:disclosure_detail",
 }
 
 API_READ_OPEN = expect(owner=200, team=200, outsider=200, admin=200, anonymous=401, unverified=401)
 API_MEMBERS = expect(owner=200, team=200, outsider=404, admin=404, anonymous=401, unverified=401)
+API_WITH_ORGANISATION = {**API_READ_OPEN, "admin": 404}
+API_COORDINATORS_ONLY = expect(owner=404, team=404, outsider=404, admin=404, anonymous=401,
+                               unverified=401)  # fmt: skip
+API_FORCE_ONLY = {**API_MEMBERS, "member": 404, "reader": 404}
+OCG_TACTICAL = {"physical": 4, "psychological": 2, "financial": 2, "community": 1,
+                "environment": 0, "geographic_scope": 2, "victim_vulnerability": 3,
+                "confidence": 2}  # fmt: skip
 
 
 def _api_write(success: int) -> dict[str, Any]:
@@ -508,6 +579,129 @@ API: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Any, dict[st
         None,
         API_MEMBERS,
     ),
+    # The OCG register: the force's group is the force's alone; everyone with an
+    # organisation keeps a register of their own (the import names the force's nominal,
+    # which other agencies are told they do not hold, in the words used for a missing one).
+    ("get", "/api/gain/holdings"): (lambda w: {}, None, API_WITH_ORGANISATION),
+    ("post", "/api/gain/holdings"): (
+        lambda w: {},
+        {"kind": "person", "rows": [{"reference": "API-1", "surname": "Example"}]},
+        {
+            **API_WITH_ORGANISATION,
+            "owner": 201,
+            "analyst": 201,
+            "member": 201,
+            "reader": 201,
+            "outsider": 201,
+        },
+    ),
+    ("get", "/api/gain/requests"): (lambda w: {}, None, API_COORDINATORS_ONLY),
+    ("post", "/api/gain/requests"): (
+        lambda w: {},
+        {"kind": "person", "subject": {"surname": "Example"}, "purpose": "A URL walk check."},
+        API_COORDINATORS_ONLY,
+    ),
+    ("get", "/api/gain/requests/{request_id}"): (
+        lambda w: {"request_id": _gain(w)["request"].pk},
+        None,
+        API_COORDINATORS_ONLY,
+    ),
+    ("post", "/api/gain/requests/{request_id}/disclosures"): (
+        lambda w: {"request_id": _gain(w)["request"].pk},
+        {
+            "organisation": "00000000-0000-0000-0000-000000000000",
+            "purpose": "x",
+            "legal_gateway": "y",
+        },
+        API_COORDINATORS_ONLY,
+    ),
+    ("get", "/api/gain/disclosures"): (lambda w: {}, None, API_WITH_ORGANISATION),
+    ("post", "/api/gain/disclosures/{disclosure_id}/decision"): (
+        lambda w: {"disclosure_id": _gain(w)["disclosure"].pk},
+        {"approve": False, "shared": "Declined: not proportionate."},
+        API_FORCE_ONLY,
+    ),
+    ("get", "/api/gain/joint-work"): (lambda w: {}, None, API_COORDINATORS_ONLY),
+    ("get", "/api/ocgs"): (lambda w: {}, None, API_WITH_ORGANISATION),
+    ("post", "/api/ocgs"): (
+        lambda w: {},
+        {"reference": "URL-NEW-1", "band": "2A"},
+        {
+            **API_WITH_ORGANISATION,
+            "owner": 201,
+            "analyst": 201,
+            "member": 201,
+            "reader": 201,
+            "outsider": 201,
+        },
+    ),
+    ("post", "/api/ocgs/import"): (
+        lambda w: _ocg_exists(w),
+        {"rows": [{"group_ref": "URL-OCG-2", "member_ref": "URL-P1", "band": "3C"}]},
+        {**API_WITH_ORGANISATION, "member": 400, "reader": 400, "outsider": 400},
+    ),
+    ("get", "/api/ocgs/priorities"): (lambda w: {}, None, API_WITH_ORGANISATION),
+    ("get", "/api/ocgs/{group_id}"): (lambda w: {"group_id": _ocg(w).pk}, None, API_FORCE_ONLY),
+    ("put", "/api/ocgs/{group_id}/tactical-score"): (
+        lambda w: {"group_id": _ocg(w).pk},
+        {"answers": OCG_TACTICAL},
+        API_FORCE_ONLY,
+    ),
+    ("post", "/api/ocgs/{group_id}/members"): (
+        lambda w: {"group_id": _ocg(w).pk},
+        {"nominal": "URL-P3", "role": "associate"},
+        {**API_FORCE_ONLY, "owner": 201, "analyst": 201},
+    ),
+    ("put", "/api/ocgs/{group_id}/members/{member_id}/tactical-score"): (
+        lambda w: {"group_id": _ocg(w).pk, "member_id": _ocg_member(w)},
+        {"answers": OCG_TACTICAL},
+        API_FORCE_ONLY,
+    ),
+    ("post", "/api/ocgs/{group_id}/associations"): (
+        lambda w: {"group_id": _ocg(w).pk},
+        {"left": "URL-P2", "right": "URL-P3", "kind": "business"},
+        {**API_FORCE_ONLY, "owner": 201, "analyst": 201},
+    ),
+    ("get", "/api/ocgs/{group_id}/network"): (
+        lambda w: {"group_id": _ocg(w).pk},
+        None,
+        API_FORCE_ONLY,
+    ),
+    # Joint operations: the force leads the world's operation; the council takes part and
+    # records its own results; only the lead adds agencies.
+    ("get", "/api/operations"): (lambda w: {}, None, API_WITH_ORGANISATION),
+    ("post", "/api/operations"): (
+        lambda w: {},
+        {"name": "Op Walk", "planned_on": "2027-01-15"},
+        {
+            **API_WITH_ORGANISATION,
+            "owner": 201,
+            "analyst": 201,
+            "member": 201,
+            "reader": 201,
+            "outsider": 201,
+        },
+    ),
+    ("get", "/api/operations/{operation_id}"): (
+        lambda w: {"operation_id": _operation(w).pk},
+        None,
+        API_MEMBERS,
+    ),
+    ("post", "/api/operations/{operation_id}/participants"): (
+        lambda w: {"operation_id": _operation(w).pk},
+        {"organisation": "Other Police", "powers": "Vehicle checks"},
+        {**API_MEMBERS, "owner": 201, "analyst": 201, "member": 403, "reader": 403},
+    ),
+    ("post", "/api/operations/{operation_id}/outcomes"): (
+        lambda w: {"operation_id": _operation(w).pk},
+        {"measure": "arrests", "quantity": 2},
+        {**API_MEMBERS, "owner": 201, "analyst": 201, "member": 201, "reader": 201},
+    ),
+    ("get", "/api/operations/{operation_id}/summary"): (
+        lambda w: {"operation_id": _operation(w).pk},
+        None,
+        API_MEMBERS,
+    ),
     ("post", "/api/profiles/{profile_id}/foi/{foi_id}/decision"): (
         lambda w: {"profile_id": w.profile.pk, "foi_id": w.foi.pk},
         {
@@ -556,6 +750,97 @@ def _analysis(world: World) -> Any:
 
 def _reader_membership(world: World) -> Any:
     return PartnershipMembership.objects.get(partnership=world.partnership, user=world.reader).pk
+
+
+def _ocg(world: World) -> Any:
+    """The force's group with two of its nominals as members, linked; a third nominal
+    not yet in it. Made once per world, by the services as the platform."""
+    from socprofiles.gain.models import Holding
+    from socprofiles.ocgs import services as ocgs
+    from socprofiles.ocgs.models import Group
+
+    found = Group.objects.filter(organisation=world.force, reference="URL-OCG-1").first()
+    if found is not None:
+        return found
+    people = [
+        Holding.objects.create(organisation=world.force, kind="person", reference=f"URL-P{i}",
+                               values={"surname": f"Walker{i}"})
+        for i in (1, 2, 3)
+    ]  # fmt: skip
+    group = ocgs.group_create(actor=None, organisation=world.force, reference="URL-OCG-1")
+    for person, role in zip(people[:2], ("principal", "member"), strict=True):
+        ocgs.member_add(actor=None, group=group, nominal=person, role=role)
+    ocgs.association_add(actor=None, group=group, left=people[0], right=people[1], kind="family")
+    return group
+
+
+def _ocg_exists(world: World) -> dict[str, Any]:
+    """No path parameters; the force's group and nominals exist first."""
+    _ocg(world)
+    return {}
+
+
+def _ocg_member(world: World) -> Any:
+    return _ocg(world).members.get(nominal__reference="URL-P1").pk
+
+
+def _ocg_link(world: World) -> Any:
+    from socprofiles.ocgs.models import Association
+
+    _ocg(world)
+    return Association.objects.filter(organisation=world.force).first().pk
+
+
+def _operation(world: World) -> Any:
+    """A joint operation the force leads with the council taking part, a council result."""
+    import datetime as dt
+
+    from socprofiles.ocgs import services as ocgs
+    from socprofiles.ocgs.models import JointOperation
+
+    found = JointOperation.objects.filter(name="Op URL walk").first()
+    if found is not None:
+        return found
+    operation = ocgs.operation_create(actor=None, lead_organisation=world.force,
+                                      name="Op URL walk", planned_on=dt.date(2027, 1, 10))  # fmt: skip
+    ocgs.participant_add(actor=None, operation=operation, organisation=world.council)
+    ocgs.outcome_record(actor=None, operation=operation, organisation=world.council,
+                        measure="notices_served", quantity=3)  # fmt: skip
+    return operation
+
+
+def _gain(world: World) -> dict[str, Any]:
+    """The force's and the council's holdings of one person, a coordinator (of a ROCU, not
+    a persona) who asked who holds them, and a disclosure request to the force."""
+    from socprofiles.accounts.models import OrganisationKind
+    from socprofiles.accounts.tests.factories import OrganisationFactory, UserFactory
+    from socprofiles.gain import services as gain
+    from socprofiles.gain.models import Disclosure, HitRequest, Holding
+
+    found = Disclosure.objects.filter(legal_gateway="URL walk gateway").first()
+    if found is not None:
+        holding = Holding.objects.get(organisation=world.force, reference="URL-G1")
+        return {"holding": holding, "request": found.request, "disclosure": found}
+    person = {"first_name": "Avery", "surname": "Quint", "dob": "1980-05-06"}
+    for org, ref in ((world.force, "URL-G1"), (world.council, "URL-G2")):
+        Holding.objects.create(organisation=org, kind="person", reference=ref, values=person,
+                               cleaned={**person, "first_name": "avery", "surname": "quint",
+                                        "postcode": None, "phone": None})  # fmt: skip
+    rocu = OrganisationFactory(name="URL ROCU", kind=OrganisationKind.ROCU)
+    coordinator = UserFactory(username="url-coordinator", organisation=rocu)
+    coordinator.is_verified = lambda: True
+    # The answers as the engine gives them (its behaviour is tested in the gain app).
+    request = HitRequest.objects.create(
+        coordinator=coordinator, kind="person", subject=person, purpose="URL walk",
+        answers=[{"organisation": org.name, "organisation_id": str(org.pk), "hit": True,
+                  "confidence": 0.99} for org in (world.force, world.council)],
+    )  # fmt: skip
+    disclosure = gain.disclosure_request(
+        actor=coordinator, request=request, organisation=world.force, purpose="URL walk",
+        legal_gateway="URL walk gateway",
+    )  # fmt: skip
+    holding = Holding.objects.get(organisation=world.force, reference="URL-G1")
+    return {"holding": holding, "request": request, "disclosure": disclosure}
 
 
 def _walk(

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "socprofiles.sharing",
     "socprofiles.actions",
     "socprofiles.gain",
+    "socprofiles.ocgs",
     "socprofiles.demo",
 ]
 

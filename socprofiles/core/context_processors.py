@@ -13,6 +13,7 @@ _NAV = (
     ("Partnerships", "accounts:partnership_list", ("accounts:partnership", "audit:")),
     ("Organisations", "accounts:organisation_list", ("accounts:organisation",)),
     ("Areas", "accounts:area_list", ("accounts:area",)),
+    ("GAIN", "gain:overview", ("gain:",)),
     ("Your account", "accounts:profile", ("accounts:profile",)),
 )
 

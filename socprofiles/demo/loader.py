@@ -643,6 +643,160 @@ def load_action_plan(say: Say) -> None:
     say(f"action plan: {len(created)} actions from the profile, disruptions recorded")
 
 
+DEMO_OCG = "DUR-OCG-2027-01"
+# Fictional people, invented for the demo; postcodes in unused ZZ units.
+DEMO_OCG_PEOPLE = [
+    ("DUR-OCG-P01", "Kieran", "Ashdown", "1984-03-17", "DL1 9ZZ", "principal"),
+    ("DUR-OCG-P02", "Mason", "Ashdown", "1987-11-02", "DL1 9ZZ", "significant"),
+    ("DUR-OCG-P03", "Tyler", "Brack", "1995-06-23", "DH1 9ZZ", "member"),
+    ("DUR-OCG-P04", "Leanne", "Fulwell", "1991-01-30", "DL3 9ZZ", "facilitator"),
+    ("DUR-OCG-P05", "Connor", "Rudd", "2001-08-14", "DH7 9ZZ", "member"),
+    ("DUR-OCG-P06", "Jade", "Ashdown", "1990-05-09", "DL1 9ZZ", ""),  # not in the group
+]
+
+
+def load_gain(say: Say) -> None:
+    """Four agencies' fictional holdings, matched by the engine; a GAIN coordinator's
+    request (hit at the force and the council, no hit elsewhere) and a disclosure request
+    waiting for Durham County Council's decision."""
+    from django.test.utils import override_settings
+
+    from socprofiles.gain import services as gain
+    from socprofiles.gain.models import HitRequest, Holding
+
+    from .gain_demo import AGENCIES, holdings
+
+    if HitRequest.objects.filter(purpose__startswith="Demo:").exists():
+        say("GAIN holdings and requests: already there")
+        return
+    with override_settings(DEMO_LOGINS_ENABLED=True):
+        for slug, kinds in holdings().items():
+            organisation = Organisation.objects.get(slug=slug)
+            actor = User.objects.get(username=AGENCIES[slug][0])
+            for kind, rows in kinds.items():
+                gain.holdings_load(actor=actor, organisation=organisation, kind=kind,
+                                   rows=rows, source="demo")  # fmt: skip
+        coordinator = User.objects.get(username="ne.gain")
+        police = Holding.objects.get(organisation__slug="durham-constabulary",
+                                     reference="DUR-P0005")  # fmt: skip
+        request = gain.hit_request(
+            actor=coordinator, kind="person",
+            subject={k: police.values[k] for k in ("first_name", "surname", "dob")},
+            purpose="Demo: Op Ashwell research - which partners know this person?",
+        )  # fmt: skip
+        council = Organisation.objects.get(slug="durham-county-council")
+        if any(a["hit"] and a["organisation_id"] == str(council.pk) for a in request.answers):
+            gain.disclosure_request(
+                actor=coordinator, request=request, organisation=council,
+                purpose="Identify the subject's address history and any tenancy concerns for "
+                "a joint visit.",
+                legal_gateway="Crime and Disorder Act 1998 s115",
+            )  # fmt: skip
+    counts = Holding.objects.values("organisation").distinct().count()
+    say(f"GAIN: {Holding.objects.count()} fictional records of {counts} agencies, matched; "
+        f"a request answered {request.hit_count} hit(s)")  # fmt: skip
+
+
+def load_ocgs(say: Say) -> None:
+    """A fictional group in Durham Constabulary's OCG register (its members the force's own
+    person nominals, some scored with MoRiLE's tactical model, their links) and a joint
+    operation in the style of seed 001's Op SLATE with three partner agencies' results."""
+    import datetime as dt
+
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from socprofiles.actions.models import Action
+    from socprofiles.gain import services as gain
+    from socprofiles.gain.models import Holding
+    from socprofiles.ocgs import services as ocgs
+    from socprofiles.ocgs.models import Group
+
+    police = Organisation.objects.get(slug="durham-constabulary")
+    if Group.objects.filter(organisation=police, reference=DEMO_OCG).exists():
+        say("OCG register and joint operation: already there")
+        return
+    analyst = User.objects.get(username="durham.analyst")
+    held = set(Holding.objects.filter(organisation=police, kind="person",
+                                      reference__startswith="DUR-OCG-")
+               .values_list("reference", flat=True))  # fmt: skip
+    rows = [{"reference": ref, "first_name": first, "surname": last, "dob": dob,
+             "postcode": postcode} for ref, first, last, dob, postcode, _r in DEMO_OCG_PEOPLE
+            if ref not in held]  # fmt: skip
+    if rows:
+        # The force's analyst loads them; a demo account acts only with demo log-ins on.
+        with override_settings(DEMO_LOGINS_ENABLED=True):
+            gain.holdings_load(actor=analyst, organisation=police, kind="person", rows=rows,
+                               source="demo")  # fmt: skip
+    people = {h.reference: h for h in Holding.objects.filter(
+        organisation=police, kind="person", reference__startswith="DUR-OCG-")}  # fmt: skip
+    durham = Partnership.objects.get(slug=fixtures.DEMO_SLUG)
+    group = ocgs.group_create(
+        actor=None, organisation=police, reference=DEMO_OCG, name="Operation Ashwell (fictional)",
+        band="1B", threat_score=142,
+        crime_markets=["Drugs", "Organised acquisitive crime", "Waste crime"],
+        lead_officer=User.objects.get(username="durham.police.contact"), partnership=durham,
+        notes="Family-led group supplying drugs and running an illegal waste site; intimidates "
+        "local businesses. Fictional, for the demonstration.",
+    )  # fmt: skip
+    tactical = {"physical": 4, "psychological": 4, "financial": 2, "community": 4,
+                "environment": 2, "geographic_scope": 2, "victim_vulnerability": 3,
+                "confidence": 3}  # fmt: skip
+    ocgs.group_score(actor=None, group=group, answers=tactical,
+                     rationale="Graded B2; surveillance confirmed the yard.")  # fmt: skip
+    members = {}
+    for ref, _first, _last, _dob, _postcode, role in DEMO_OCG_PEOPLE:
+        if role:
+            members[ref] = ocgs.member_add(actor=None, group=group, nominal=people[ref], role=role)
+    for ref, changes in (("DUR-OCG-P01", {"physical": 8}), ("DUR-OCG-P02", {}),
+                         ("DUR-OCG-P04", {"physical": 1, "victim_vulnerability": 2})):  # fmt: skip
+        ocgs.member_score(actor=None, member=members[ref], answers={**tactical, **changes})
+    for left, right, kind, note in (
+        ("DUR-OCG-P01", "DUR-OCG-P02", "family", "Brothers"),
+        ("DUR-OCG-P01", "DUR-OCG-P06", "family", "Sister; holds the tenancy of the yard"),
+        ("DUR-OCG-P02", "DUR-OCG-P03", "associate", "Runs the street-level supply"),
+        ("DUR-OCG-P04", "DUR-OCG-P01", "financial", "Launders cash through her car wash"),
+        ("DUR-OCG-P05", "DUR-OCG-P03", "communication", ""),
+    ):
+        ocgs.association_add(actor=None, group=group, left=people[left], right=people[right],
+                             kind=kind, note=note)  # fmt: skip
+    target = Action.objects.filter(partnership=durham,
+                                   recommendation__startswith="Target the groups")  # fmt: skip
+    ocgs.group_actions_set(actor=None, group=group, actions=list(target))
+    orgs = {o.slug: o for o in Organisation.objects.filter(slug__in=[
+        "durham-county-council", "dvsa", "environment-agency"])}  # fmt: skip
+    operation = ocgs.operation_create(
+        actor=None, lead_organisation=police, name="Op Ashwell day of action (fictional)",
+        planned_on=timezone.localdate() - dt.timedelta(days=21), group=group,
+        description="Multi-agency disruption at the group's yard and on the roads around it, "
+        "coordinated through GAIN, in the style of Op SLATE.",
+        powers="Warrants at two addresses, ANPR and vehicle checks, seizure of uninsured "
+        "vehicles.",
+    )  # fmt: skip
+    for slug, powers in (
+        ("durham-county-council", "Tenancy enforcement at the site, licensing checks."),
+        ("dvsa", "Roadside checks of vehicles and trade plates, prohibition notices."),
+        ("environment-agency", "Inspection of the waste site, enforcement notices."),
+    ):
+        ocgs.participant_add(actor=None, operation=operation, organisation=orgs[slug],
+                             powers=powers)  # fmt: skip
+    for org, measure, quantity, note in (
+        (police, "vehicles_seized", 23, "Uplifted from the highway"),
+        (police, "arrests", 3, ""),
+        (police, "other", 1, "Land Rover Discovery stolen in a car-key burglary recovered"),
+        (orgs["dvsa"], "notices_served", 6, "Prohibition notices on vehicles"),
+        (orgs["environment-agency"], "premises_closed", 1, "Illegal waste site"),
+        (orgs["durham-county-council"], "notices_served", 1, "Breach of tenancy"),
+        (orgs["durham-county-council"], "other", 2, "Stolen caravans removed from the site"),
+    ):
+        ocgs.outcome_record(actor=None, operation=operation, organisation=org, measure=measure,
+                            quantity=quantity, note=note)  # fmt: skip
+    ocgs.operation_update(actor=None, operation=operation, name=operation.name,
+                          planned_on=operation.planned_on, description=operation.description,
+                          status="done", group=group)  # fmt: skip
+    say(f"OCG register: {DEMO_OCG} with {len(members)} members; a joint operation with results")
+
+
 STEPS: list[Callable[[Say], None]] = [
     load_areas,
     load_organisations,
@@ -653,6 +807,8 @@ STEPS: list[Callable[[Say], None]] = [
     load_assessment,
     load_profile,
     load_action_plan,
+    load_gain,
+    load_ocgs,  # after the GAIN holdings: it adds its own nominals if they are not there
 ]
 
 

@@ -344,3 +344,73 @@ def test_a_recommendation_becomes_a_completed_action(
     action.refresh_from_db()
     assert action.status == "complete"
     assert action.milestones.get().done_on is not None
+
+
+def test_gain_request_answers_hit_or_no_hit_and_the_holder_discloses(
+    live_server: Any, browser: Any, page: Any, world: World
+) -> None:
+    """A coordinator asks who holds a person; the force and the council answer hit, the
+    other force no hit; the coordinator asks the council to disclose; the council sees
+    why its record matched and approves, recording what it shared."""
+    from socprofiles.accounts.models import OrganisationKind
+    from socprofiles.accounts.tests.factories import OrganisationFactory, UserFactory
+    from socprofiles.gain import services as gain
+    from socprofiles.gain.models import Disclosure
+    from socprofiles.gain.tests.test_engine import _people_across_agencies
+
+    records, _truth = _people_across_agencies()
+    agencies = {"Police": (world.force, world.owner), "Council": (world.council, world.member),
+                "HMRC": (world.outsider.organisation, world.outsider)}  # fmt: skip
+    for name, (org, user) in agencies.items():
+        user.is_verified = lambda: True
+        rows = [{"reference": f"{name[:3].upper()}-{r['uid']}",
+                 **{k: v for k, v in r.items() if k not in ("uid", "agency")}}
+                for r in records if r["agency"] == name]  # fmt: skip
+        gain.holdings_load(actor=user, organisation=org, kind="person", rows=rows)
+    by_agency: dict[str, dict[str, Any]] = {}
+    for r in records:
+        by_agency.setdefault(r["agency"], {})[(r["first_name"], r["surname"], r["dob"])] = r
+    shared = next(k for k in by_agency["Police"]
+                  if k in by_agency["Council"] and k not in by_agency["HMRC"])  # fmt: skip
+    rocu = OrganisationFactory(name="Test ROCU", kind=OrganisationKind.ROCU)
+    coordinator = UserFactory(username="gain-coordinator", organisation=rocu)
+
+    _sign_in(page, live_server, coordinator)
+    page.goto(f"{live_server.url}/gain/")
+    _assert_accessible(page, "GAIN overview")
+    page.get_by_role("link", name="Ask who holds a subject").click()
+    page.get_by_label("Kind of subject").select_option("person")
+    page.get_by_label("First name").fill(shared[0])
+    page.get_by_label("Surname").fill(shared[1])
+    page.get_by_label("Date of birth").fill(shared[2])
+    page.get_by_label("Purpose").fill("Op Example: which partners know this person?")
+    page.get_by_role("button", name="Ask the agencies").click()
+    page.wait_for_url("**/gain/requests/*/")
+    _assert_accessible(page, "hit/no-hit answers")
+    answers = {row.locator("td").nth(0).inner_text(): row.locator("td").nth(1).inner_text()
+               for row in page.locator("tbody tr").all()}  # fmt: skip
+    assert answers == {"Test Constabulary": "Hit", "Test Council": "Hit", "Other Police": "No hit"}
+    assert "POL-" not in page.content() and "COU-" not in page.content()
+    page.get_by_label("Test Council").check()
+    page.get_by_label("Purpose").fill("Address history for a joint visit.")
+    page.get_by_label("Legal gateway").fill("Crime and Disorder Act 1998 s115")
+    page.get_by_role("button", name="Ask to disclose").click()
+    assert page.get_by_text("Asked Test Council to disclose.").is_visible()
+
+    council = browser.new_context()
+    member = council.new_page()
+    member.csp_violations = []
+    _sign_in(member, live_server, world.member)
+    member.goto(f"{live_server.url}/gain/disclosures/")
+    _assert_accessible(member, "disclosure requests")
+    member.locator("tbody a").first.click()
+    assert member.get_by_role("heading", name="Your records the engine matched").is_visible()
+    assert "COU-" in member.content() and "Exact match on surname" in member.content()
+    _assert_accessible(member, "disclosure request")
+    member.get_by_label("Approve").check()
+    member.get_by_label("What is shared").fill("Two previous addresses, by secure e-mail.")
+    member.get_by_role("button", name="Record").click()
+    assert member.get_by_text("The decision is recorded.").is_visible()
+    council.close()
+    disclosure = Disclosure.objects.get()
+    assert disclosure.status == "approved" and disclosure.decided_by == world.member

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from socprofiles.accounts.api import router as accounts_router
@@ -59,6 +60,31 @@ def signed_in_required(view: Any) -> Any:
     return wrapped
 
 
+class StrictJSON(Parser):
+    """JSON bodies whose text can be stored: an escaped lone surrogate ("\\ud800") is
+    valid JSON but not valid Unicode text, and would fail at the database."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        stack: list[Any] = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                stack.extend(item.keys())
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, str):
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise ValidationError(
+                        [{"loc": ["body"], "type": "value_error",
+                          "msg": "text with an unpaired surrogate escape is not valid text"}]
+                    ) from None  # fmt: skip
+        return data
+
+
 api = NinjaAPI(
     title="SOC Partnership Platform API",
     version="1",
@@ -68,6 +94,7 @@ api = NinjaAPI(
         "token. Anything you may not see answers 404."
     ),
     auth=[ServiceToken(), SignedInSession(csrf=True)],
+    parser=StrictJSON(),
     urls_namespace="api",
     docs=Swagger(settings={"persistAuthorization": False}),
     docs_decorator=signed_in_required,

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from socprofiles.accounts.models import Organisation
 from socprofiles.accounts.permissions import is_signed_in
@@ -18,6 +18,7 @@ from . import permissions, selectors, services
 from .models import Kind
 
 router = Router(tags=["GAIN"])
+MAX_API_ROWS = 5000
 
 
 class HoldingOut(Schema):
@@ -25,7 +26,6 @@ class HoldingOut(Schema):
     kind: str
     reference: str
     values: dict[str, str]
-    agencies_holding: int
 
 
 class HoldingsIn(Schema):
@@ -40,7 +40,7 @@ class LoadedOut(Schema):
 class HitRequestIn(Schema):
     kind: str
     subject: dict[str, str]
-    purpose: str
+    purpose: str = Field(max_length=5000)
 
 
 class AnswerOut(Schema):
@@ -62,13 +62,13 @@ class HitRequestOut(Schema):
 
 class DisclosureIn(Schema):
     organisation: UUID
-    purpose: str
-    legal_gateway: str
+    purpose: str = Field(max_length=5000)
+    legal_gateway: str = Field(max_length=200)
 
 
 class DecisionIn(Schema):
     approve: bool
-    shared: str = ""
+    shared: str = Field("", max_length=5000)
 
 
 class DisclosureOut(Schema):
@@ -123,14 +123,15 @@ def _disclosure(d: Any) -> dict[str, Any]:
 
 
 @router.get("/gain/holdings", response=list[HoldingOut], summary="Your agency's holdings")
-def holdings_list(request: HttpRequest, kind: str = "", limit: int = 500, offset: int = 0) -> Any:
+def holdings_list(
+    request: HttpRequest, kind: str = "", limit: int = Query(500, ge=1, le=5000),
+    offset: int = Query(0, ge=0, le=10_000_000),
+) -> Any:  # fmt: skip
     rows = selectors.holdings_for(user=_user(request)).order_by("kind", "reference")
     if kind in Kind.values:
         rows = rows.filter(kind=kind)
-    page = list(rows[max(offset, 0) : max(offset, 0) + min(max(limit, 1), 5000)])
-    counts = selectors.agencies_holding(page)
-    return [{"id": h.pk, "kind": h.kind, "reference": h.reference, "values": h.values,
-             "agencies_holding": counts[h.pk]} for h in page]  # fmt: skip
+    return [{"id": h.pk, "kind": h.kind, "reference": h.reference, "values": h.values}
+            for h in rows[offset : offset + limit]]  # fmt: skip
 
 
 @router.post("/gain/holdings", response={201: LoadedOut, 400: dict, 403: dict},
@@ -140,6 +141,10 @@ def holdings_load(request: HttpRequest, payload: HoldingsIn) -> Any:
     if payload.kind not in Kind.values:
         return Status(400, {"detail": f"{payload.kind!r} is not a kind of record: use "
                                       f"{', '.join(Kind.values)}.", "field": "kind"})  # fmt: skip
+    if len(payload.rows) > MAX_API_ROWS:
+        detail = (f"At most {MAX_API_ROWS:,} rows a call (found {len(payload.rows):,}): send "
+                  "them in parts, or load the file on the holdings page.")  # fmt: skip
+        return Status(400, {"detail": detail, "field": "rows"})
     loaded = services.holdings_load(actor=user, organisation=user.organisation,
                                     kind=payload.kind, rows=payload.rows, source="API")  # fmt: skip
     return Status(201, {"loaded": loaded})
@@ -202,4 +207,7 @@ def disclosure_decision(request: HttpRequest, disclosure_id: UUID, payload: Deci
 @router.get("/gain/joint-work", response=list[CandidateOut],
             summary="Subjects held by three or more agencies")  # fmt: skip
 def joint_work(request: HttpRequest) -> Any:
-    return selectors.joint_work_candidates(user=_coordinator(request))
+    user = _coordinator(request)
+    candidates = selectors.joint_work_candidates(user=user)
+    services.joint_work_disclosed(actor=user, candidates=len(candidates))
+    return candidates

@@ -147,6 +147,9 @@ class Disclosure(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "organisation"], name="gain_disclosure_once")
+        ]
 
     def __str__(self) -> str:
         return f"Disclosure by {self.organisation}"

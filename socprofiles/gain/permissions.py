@@ -28,3 +28,13 @@ def is_coordinator(user: Any) -> bool:
 
 def can_decide_disclosure(user: Any, organisation: Organisation) -> bool:
     return can_manage_holdings(user, organisation)
+
+
+# Agencies that keep OCG registers and prioritise nominals (Op Liberal) with the number of
+# agencies holding each: police forces and the coordinating units.
+COUNT_KINDS = {OrganisationKind.POLICE_FORCE, *COORDINATING_KINDS}
+
+
+def sees_holding_counts(user: Any) -> bool:
+    own = _organisation(user)
+    return own is not None and own.kind in COUNT_KINDS and own.is_active

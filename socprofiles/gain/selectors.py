@@ -90,9 +90,14 @@ def joint_work_candidates(*, user: Any, minimum: int = 3) -> list[dict[str, Any]
     return found
 
 
-def agencies_holding(holdings: Iterable[Holding]) -> dict[Any, int]:
-    """For each of an agency's own holdings: how many agencies (itself included) hold the
-    same subject, as matched by the engine. A count only, as a hit/no-hit answer is."""
+def agencies_holding(*, user: Any, holdings: Iterable[Holding]) -> dict[Any, int]:
+    """For each of a law-enforcement agency's own holdings (its OCG nominals): how many
+    agencies (itself included) hold the same subject, as matched by the engine. A count
+    only, as a hit/no-hit answer is; for anyone else, nothing (an agency could otherwise
+    load a probe record and learn who else holds a person without a coordinator's
+    request, its purpose and its audit)."""
+    if not permissions.sees_holding_counts(user):
+        return {}
     holdings = list(holdings)
     subjects = {(h.kind, h.subject) for h in holdings if h.subject}
     counts: dict[tuple[str, str], int] = {}

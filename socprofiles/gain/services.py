@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -60,7 +60,15 @@ def holdings_load(
                 f"{source}, row {line}, column reference: at most 80 characters "
                 f"(found {len(reference)})."
             )
-        values = {f: str(row[f]).strip() for f in spec.fields if row.get(f) not in (None, "")}
+        values = {}
+        for name in spec.fields:
+            value = row.get(name)
+            if isinstance(value, (dict, list, tuple, set)):
+                raise ServiceError(f"{source}, row {line}, column {name}: expected a single "
+                                   "value (text, a number or a date).")  # fmt: skip
+            text = "" if value is None else str(value).strip()
+            if text:
+                values[name] = text
         if not values:
             raise ServiceError(
                 f"{source}, row {line}: none of {', '.join(spec.fields)} is given; a record "
@@ -71,20 +79,40 @@ def holdings_load(
                 f"{source}, row {line}, column reference: {reference!r} appears twice."
             )
         checked[reference] = (values, clean_record(spec, values))
-    with transaction.atomic():
-        holdings = _upsert(actor, organisation, kind, checked)
-        _store_keys(spec, holdings)
-        if match_now:
-            match_new(kind, holdings)
-        audit_log(actor=actor, action="gain.holdings_loaded", target=organisation,
-                  detail={"kind": kind, "rows": len(checked), "source": source})  # fmt: skip
+    try:
+        with transaction.atomic():
+            # One load at a time per agency: two at once would race on new references.
+            Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+            _load_checked(actor, organisation, spec, checked, source, match_now)
+    except IntegrityError:
+        raise ServiceError(
+            f"{source}: another load of your agency's records changed them at the same time; "
+            "nothing of this one was kept. Load it again."
+        ) from None
     return len(checked)
+
+
+def _load_checked(
+    actor: Any, organisation: Organisation, spec: Kind,
+    checked: Mapping[str, tuple[dict[str, str], dict[str, Any]]], source: str, match_now: bool,
+) -> None:  # fmt: skip
+    kind = spec.key
+    new, changed = _upsert(actor, organisation, kind, checked)
+    holdings = new + changed
+    _store_keys(spec, holdings, replacing=changed)
+    if match_now:
+        match_new(kind, holdings)
+    audit_log(actor=actor, action="gain.holdings_loaded", target=organisation,
+              detail={"kind": kind, "rows": len(checked), "new": len(new),
+                      "changed": len(changed), "source": source})  # fmt: skip
 
 
 def _upsert(
     actor: Any, organisation: Organisation, kind: str,
     checked: Mapping[str, tuple[dict[str, str], dict[str, Any]]],
-) -> list[Holding]:  # fmt: skip
+) -> tuple[list[Holding], list[Holding]]:  # fmt: skip
+    """The new holdings and the changed ones (whose old matches and subject are dropped:
+    they no longer hold)."""
     existing: dict[str, Holding] = {}
     references = list(checked)
     for start in range(0, len(references), _CHUNK):
@@ -104,17 +132,20 @@ def _upsert(
     Holding.objects.bulk_create(new, batch_size=_CHUNK)
     Holding.objects.bulk_update(changed, ["values", "cleaned", "modified_by", "modified_at"],
                                 batch_size=_CHUNK)  # fmt: skip
-    if changed:  # their old matches no longer hold
-        ids = [h.pk for h in changed]
-        Match.objects.filter(models.Q(left__in=ids) | models.Q(right__in=ids)).delete()
-        Holding.objects.filter(pk__in=ids).update(subject="")
-        for holding in changed:
-            holding.subject = ""
-    return new + changed
+    ids = [h.pk for h in changed]
+    for start in range(0, len(ids), _CHUNK):
+        part = ids[start : start + _CHUNK]
+        Match.objects.filter(models.Q(left__in=part) | models.Q(right__in=part)).delete()
+        Holding.objects.filter(pk__in=part).update(subject="")
+    for holding in changed:
+        holding.subject = ""
+    return new, changed
 
 
-def _store_keys(spec: Kind, holdings: list[Holding]) -> None:
-    HoldingKey.objects.filter(holding__in=[h.pk for h in holdings if h.created_at]).delete()
+def _store_keys(spec: Kind, holdings: list[Holding], *, replacing: list[Holding]) -> None:
+    ids = [h.pk for h in replacing]
+    for start in range(0, len(ids), _CHUNK):
+        HoldingKey.objects.filter(holding__in=ids[start : start + _CHUNK]).delete()
     HoldingKey.objects.bulk_create(
         (HoldingKey(holding=h, kind=spec.key, key=key)
          for h in holdings for key in blocking_keys(spec, h.cleaned)),
@@ -152,7 +183,10 @@ def match_new(kind: str, holdings: list[Holding]) -> int:
     if scorer is None:
         agencies = Holding.objects.filter(kind=kind).values("organisation").distinct().count()
         if agencies >= 2:
-            retrain(kind)
+            result = retrain(kind)
+            audit_log(actor=None, action="gain.retrained", target=None,
+                      detail={"kind": kind, "records": result.records,
+                              "pairs": len(result.pairs), "why": "first model"})  # fmt: skip
         return Match.objects.filter(kind=kind).count()
     spec = get_kind(kind)
     keys = {h.pk: blocking_keys(spec, h.cleaned) for h in holdings}
@@ -193,7 +227,11 @@ def _join_subjects(kind: str, matches: list[Match]) -> None:
     if not matches:
         return
     ids = {m.left_id for m in matches} | {m.right_id for m in matches}
-    subject_of = dict(Holding.objects.filter(pk__in=ids).values_list("pk", "subject"))
+    listed = list(ids)
+    subject_of: dict[Any, str] = {}
+    for start in range(0, len(listed), _CHUNK):
+        subject_of.update(Holding.objects.filter(pk__in=listed[start:start + _CHUNK])
+                          .values_list("pk", "subject"))  # fmt: skip
     parent: dict[Any, Any] = {}
 
     def root(x: Any) -> Any:
@@ -343,8 +381,17 @@ def disclosure_request(
                   None)  # fmt: skip
     if answer is None or not answer["hit"]:
         raise ServiceError("Ask only an agency that answered hit.")
-    if not legal_gateway.strip():
+    if len((purpose or "").strip()) < 10:
+        raise ServiceError("Say what the disclosure is for, in a sentence or two.",
+                           field="purpose")  # fmt: skip
+    gateway = (legal_gateway or "").strip()
+    if not gateway:
         raise ServiceError("Name the legal gateway for sharing.", field="legal_gateway")
+    if len(gateway) > 200:
+        raise ServiceError("Name the legal gateway in at most 200 characters.",
+                           field="legal_gateway")  # fmt: skip
+    if Disclosure.objects.filter(request=request, organisation=organisation).exists():
+        raise ServiceError(f"{organisation.name} has already been asked about this request.")
     with transaction.atomic():
         disclosure = Disclosure.objects.create(
             request=request, organisation=organisation, purpose=purpose.strip(),
@@ -361,11 +408,12 @@ def disclosure_decide(
 ) -> Disclosure:
     if not permissions.can_decide_disclosure(actor, disclosure.organisation):
         raise PermissionDenied
-    if disclosure.status != DisclosureStatus.REQUESTED:
-        raise ServiceError("This request is already decided.")
     if approve and not shared.strip():
         raise ServiceError("Record what is shared.", field="shared")
     with transaction.atomic():
+        current = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+        if current.status != DisclosureStatus.REQUESTED:
+            raise ServiceError("This request is already decided.")
         disclosure.status = DisclosureStatus.APPROVED if approve else DisclosureStatus.DECLINED
         disclosure.decided_by, disclosure.decided_at = actor, timezone.now()
         disclosure.shared = shared.strip()
@@ -373,3 +421,11 @@ def disclosure_decide(
         audit_log(actor=actor, action="gain.disclosure_decided", target=disclosure,
                   detail={"status": disclosure.status})  # fmt: skip
     return disclosure
+
+
+def joint_work_disclosed(*, actor: Any, candidates: int) -> None:
+    """Which agencies hold which subjects is hit information: its viewing is audited."""
+    if not permissions.is_coordinator(actor):
+        raise PermissionDenied
+    audit_log(actor=actor, action="gain.joint_work_viewed", target=None,
+              detail={"candidates": candidates})  # fmt: skip

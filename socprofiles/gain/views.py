@@ -103,10 +103,9 @@ def holdings(request: HttpRequest) -> HttpResponse:
     if kind in Kind.values:
         rows = rows.filter(kind=kind)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    counts = selectors.agencies_holding(page.object_list)
     return render(request, "gain/holdings.html", {
         "form": form, "report": report, "page": page, "kind": kind, "kinds": Kind.choices,
-        "rows": [(h, counts[h.pk]) for h in page.object_list],
+        "rows": list(page.object_list),
         "columns": {k: describe(spec) for k, spec in mappings().items()},
         "classification": HOLDINGS_MARKING,
     }, status=400 if form is not None and form.errors else 200)  # fmt: skip
@@ -129,7 +128,7 @@ def holding_detail(request: HttpRequest, pk: str) -> HttpResponse:
     user = _user(request)
     holding: Holding = selectors.holding_get_for_user(user=user, pk=pk)
     return render(request, "gain/holding_detail.html", {
-        "holding": holding, "agencies": selectors.agencies_holding([holding])[holding.pk],
+        "holding": holding,
         "classification": HOLDINGS_MARKING,
     })  # fmt: skip
 
@@ -244,6 +243,8 @@ def joint_work(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not permissions.is_coordinator(user):
         raise Http404
+    candidates = selectors.joint_work_candidates(user=user)
+    services.joint_work_disclosed(actor=user, candidates=len(candidates))
     return render(request, "gain/joint_work.html", {
-        "candidates": selectors.joint_work_candidates(user=user), "classification": GAIN_MARKING,
+        "candidates": candidates, "classification": GAIN_MARKING,
     })  # fmt: skip

@@ -7,8 +7,9 @@ import datetime as dt
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from socprofiles.accounts.models import Organisation
 from socprofiles.core.exceptions import ServiceError
@@ -20,11 +21,11 @@ router = Router(tags=["OCGs and joint operations"])
 
 
 class GroupIn(Schema):
-    reference: str
-    name: str = ""
+    reference: str = Field(max_length=60)
+    name: str = Field("", max_length=200)
     status: str = "active"
     band: str = ""
-    threat_score: int | None = None
+    threat_score: int | None = Field(None, ge=0, le=1_000_000)
     crime_markets: list[str] = []
     notes: str = ""
 
@@ -115,7 +116,7 @@ class PriorityOut(Schema):
     tactical_score: float | None
     groups: list[str]
     principal: bool
-    agencies: int
+    agencies: int | None
 
 
 class OperationIn(Schema):
@@ -157,7 +158,7 @@ class ParticipantIn(Schema):
 
 class OutcomeIn(Schema):
     measure: str
-    quantity: int
+    quantity: int = Field(ge=1, le=2_000_000_000)
     note: str = ""
 
 
@@ -384,6 +385,8 @@ def operation_detail(request: HttpRequest, operation_id: UUID) -> Any:
 )
 def participant_add(request: HttpRequest, operation_id: UUID, payload: ParticipantIn) -> Any:
     user, operation = _operation(request, operation_id)
+    if not permissions.can_manage_operation(user, operation):
+        raise PermissionDenied  # before any lookup: names are not probed through this
     found = (
         Organisation.objects.filter(name=payload.organisation).first()
         or Organisation.objects.filter(slug=payload.organisation).first()

@@ -35,7 +35,7 @@ class GroupForm(forms.Form):
     band = forms.ChoiceField(choices=[("", "Not yet banded"), *Band.choices], required=False,
                              label="Mapping band")  # fmt: skip
     threat_score = forms.IntegerField(
-        min_value=0, required=False, label="Threat score",
+        min_value=0, max_value=1_000_000, required=False, label="Threat score",
         help_text="The mapping's threat score, if it gives one.",
     )  # fmt: skip
     crime_markets = forms.MultipleChoiceField(
@@ -202,7 +202,9 @@ class ParticipantForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     measure = forms.ChoiceField(choices=Measure.choices, label="Result")
-    quantity = forms.IntegerField(min_value=1, label="How many (or pounds, for cash)")
+    quantity = forms.IntegerField(
+        min_value=1, max_value=2_000_000_000, label="How many (or pounds, for cash)"
+    )
     note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed for Other: for example, 2 stolen caravans recovered.",

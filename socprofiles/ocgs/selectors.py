@@ -259,7 +259,7 @@ class Priority:
     tactical_score: float | None
     groups: list[tuple[Group, str]]
     principal: bool
-    agencies: int
+    agencies: int | None  # None: not shown to this agency (not law enforcement)
 
 
 def top_of(value: Any) -> int:
@@ -286,7 +286,7 @@ def prioritised(*, user: Any, top: int = DEFAULT_TOP) -> list[Priority]:
     for m in memberships:
         by_nominal[m.nominal_id].append(m)
     nominals = [ms[0].nominal for ms in by_nominal.values()]
-    counts = agencies_holding(nominals)
+    counts = agencies_holding(user=user, holdings=nominals)
     rows = []
     for nominal in nominals:
         ms = by_nominal[nominal.pk]
@@ -297,12 +297,12 @@ def prioritised(*, user: Any, top: int = DEFAULT_TOP) -> list[Priority]:
             Priority(rank=0, nominal=nominal, label=nominal_label(nominal),
                      tactical_score=max(scores) if scores else None, groups=groups,
                      principal=any(m.role == Role.PRINCIPAL for m in ms),
-                     agencies=counts.get(nominal.pk, 1))
+                     agencies=counts.get(nominal.pk))
         )  # fmt: skip
     rows.sort(
         key=lambda p: (
             p.tactical_score is None, -(p.tactical_score or 0.0), -len(p.groups),
-            not p.principal, -p.agencies, p.nominal.reference,
+            not p.principal, -(p.agencies or 0), p.nominal.reference,
         )
     )  # fmt: skip
     chosen = rows[:top]

@@ -375,16 +375,19 @@ def groups_import(
             role = _choice(str(row.get("role") or "Member"), Role, "role", "role")
         except ServiceError as error:
             raise ServiceError(f"{where}, column {error.field}: {error.message}") from None
-        entry = groups.setdefault(ref, {"name": "", "band": band, "status": status,
-                                        "markets": [], "members": {}})  # fmt: skip
+        # References are matched ignoring case, as group_create matches them.
+        entry = groups.setdefault(ref.casefold(), {"ref": ref, "name": "", "band": band,
+                                                   "status": status, "markets": [],
+                                                   "members": {}})  # fmt: skip
         entry["name"] = entry["name"] or str(row.get("group_name") or "").strip()
         entry["band"], entry["status"] = band, status
         entry["markets"] = _markets([*entry["markets"], *_markets(row.get("crime_markets") or "")])
         entry["members"][nominal.reference] = (nominal, role)
     made = refreshed = members = 0
     with transaction.atomic():
-        for ref, entry in groups.items():
-            group = Group.objects.filter(organisation=organisation, reference=ref).first()
+        for entry in groups.values():
+            ref = entry["ref"]
+            group = Group.objects.filter(organisation=organisation, reference__iexact=ref).first()
             if group is None:
                 group = Group.objects.create(
                     organisation=organisation, reference=ref, created_by=actor,

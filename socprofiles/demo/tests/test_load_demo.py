@@ -25,9 +25,9 @@ def _counts() -> tuple[int, int, int, int]:
 
 
 def test_load_demo_builds_the_partnership_and_is_idempotent() -> None:
-    call_command("load_demo")
+    call_command("load_demo", force=True)
     first = _counts()
-    call_command("load_demo")
+    call_command("load_demo", force=True)
     assert _counts() == first
     partnership = Partnership.objects.get(slug=fixtures.DEMO_SLUG)
     assert partnership.area.code == "E23000008"
@@ -62,7 +62,7 @@ def test_load_demo_builds_the_partnership_and_is_idempotent() -> None:
 
 
 def test_demo_log_ins_work_only_with_demo_logins_enabled() -> None:
-    call_command("load_demo")
+    call_command("load_demo", force=True)
     credentials = {"username": "durham.analyst", "password": fixtures.DEMO_PASSWORD}
     refused = Client().post("/accounts/login/", credentials)
     assert refused.status_code == 200  # the form again, with an error
@@ -72,3 +72,12 @@ def test_demo_log_ins_work_only_with_demo_logins_enabled() -> None:
         page = client.get(f"/partnerships/{fixtures.DEMO_SLUG}/")
         assert page.status_code == 200
         assert b"Priya Coleman" in page.content
+
+
+def test_the_demo_refuses_a_live_system() -> None:
+    """With demo log-ins off (production settings), loading the demo would put fictional
+    records into real organisations: it is refused unless forced."""
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="live system"):
+        call_command("load_demo")

@@ -194,3 +194,63 @@ def test_joint_work_candidates_are_for_coordinators(people: dict[str, Any]) -> N
     assert client.get("/api/gain/joint-work").json()
     _org, police = people["Police"]
     assert _client(police).get("/gain/joint-work/").status_code == 404
+
+
+def test_bad_input_is_refused_precisely_and_changes_nothing(people: dict[str, Any]) -> None:
+    """From the review: values that cannot be stored, nested values, blank values, too
+    many rows, a second disclosure request, out-of-range paging: a precise refusal, no
+    500 and nothing written."""
+    _org, council = people["Council"]
+    client = _client(council)
+    before = Holding.objects.count()
+
+    def post(rows: Any) -> Any:
+        return client.post("/api/gain/holdings", data=json.dumps({"kind": "person", "rows": rows}),
+                           content_type="application/json")  # fmt: skip
+
+    surrogate = post([{"reference": "X\ud800", "surname": "Birch"}])
+    assert surrogate.status_code in (400, 422), surrogate.content
+    assert "parse" in surrogate.content.decode(), surrogate.content  # refused, not a 500
+    nested = post([{"reference": "X-1", "surname": {"a": [1, 2]}}])
+    assert nested.status_code == 400 and "single value" in nested.json()["detail"]
+    blank = post([{"reference": "X-2", "surname": "   "}])
+    assert blank.status_code == 400 and "none of" in blank.json()["detail"]
+    many = post([{"reference": f"X-{i}", "surname": "Birch"} for i in range(5001)])
+    assert many.status_code == 400 and "At most 5,000 rows" in many.json()["detail"]
+    assert client.get("/api/gain/holdings?offset=100000000000000000000").status_code == 422
+    assert Holding.objects.count() == before
+
+    subject = _shared_subject(people)
+    coordinator = _client(people["coordinator"])
+    request = services.hit_request(actor=people["coordinator"], kind="person", subject=subject,
+                                   purpose="Op Example: who knows them?")  # fmt: skip
+    police_org, _police = people["Police"]
+    url = f"/api/gain/requests/{request.pk}/disclosures"
+    body = {"organisation": str(police_org.pk), "purpose": "Associates for Op Example.",
+            "legal_gateway": "Crime and Disorder Act 1998 s115"}  # fmt: skip
+    first = coordinator.post(url, data=json.dumps(body), content_type="application/json")
+    assert first.status_code == 201
+    again = coordinator.post(url, data=json.dumps(body), content_type="application/json")
+    assert again.status_code == 400 and "already been asked" in again.json()["detail"]
+    short = coordinator.post(url, data=json.dumps({**body, "purpose": ""}),
+                             content_type="application/json")  # fmt: skip
+    assert short.status_code == 400
+    assert Disclosure.objects.count() == 1
+
+
+def test_agencies_do_not_learn_who_else_holds_their_records(people: dict[str, Any]) -> None:
+    """A probe record tells its agency nothing: no counts of other agencies on the
+    holdings pages or API; only a coordinator's audited request answers that."""
+    police_org, _police = people["Police"]
+    _org, council = people["Council"]
+    probe = Holding.objects.filter(organisation=police_org).first()
+    assert probe is not None
+    client = _client(council)
+    assert client.post("/api/gain/holdings", data=json.dumps(
+        {"kind": "person", "rows": [{"reference": "PROBE-1", **probe.values}]}),
+        content_type="application/json").status_code == 201  # fmt: skip
+    listed = client.get("/api/gain/holdings?limit=5000").json()
+    assert all(set(h) == {"id", "kind", "reference", "values"} for h in listed)
+    mine = Holding.objects.get(reference="PROBE-1")
+    page = client.get(f"/gain/holdings/{mine.pk}/").content.decode()
+    assert "agenc" not in page.split("<main", 1)[1].lower().replace("your agency", "")

@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_a_group_and_an_op_slate_style_operation() -> None:
-    call_command("load_demo", stdout=None)
+    call_command("load_demo", force=True, stdout=None)
     counts = (Group.objects.count(), Outcome.objects.count())
-    call_command("load_demo", stdout=None)
+    call_command("load_demo", force=True, stdout=None)
     assert (Group.objects.count(), Outcome.objects.count()) == counts  # idempotent
     group = Group.objects.get(reference=DEMO_OCG)
     assert group.organisation.name == "Durham Constabulary"

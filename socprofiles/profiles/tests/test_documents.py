@@ -34,7 +34,7 @@ def demo_logins(settings: Any) -> None:
 
 @pytest.fixture
 def profile() -> Profile:
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", force=True, verbosity=0)
     return Profile.objects.get(partnership__slug=fixtures.DEMO_SLUG)
 
 

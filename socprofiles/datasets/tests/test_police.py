@@ -244,3 +244,40 @@ def test_stop_and_search_imports_and_is_placed_by_coordinates(shared: Path, owne
             [data_file.pk],
         )
         assert cursor.fetchone()[0] == int((frame["Part of a policing operation"] == "True").sum())
+
+
+@pytest.mark.parametrize(
+    ("kind", "pattern"),
+    [("police_street", "street/2022-0[1-3]-durham-street.csv"),
+     ("police_outcomes", "outcomes/*-outcomes.csv"),
+     ("police_stop_search", "stop_and_search/*-stop-and-search.csv")],
+)  # fmt: skip
+def test_the_summary_counted_as_rows_pass_is_the_set_based_one(
+    shared: Path, kind: str, pattern: str
+) -> None:
+    """On SQLite the fast path counts the summary as the rows stream past; it must equal
+    the set-based summary over the stored rows, checks included."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the tally is SQLite's")
+    from socprofiles.datasets.ingest import checks
+    from socprofiles.datasets.ingest.loaders import Tally, fast_copy
+    from socprofiles.datasets.ingest.sources import open_source
+    from socprofiles.datasets.ingest.specs import BUILT_IN
+
+    paths = sorted((shared / "police_uk").glob(pattern))
+    if not paths:
+        pytest.skip(f"no {pattern} in the shared data")
+    spec = BUILT_IN[kind]
+    loads = {}
+    for number, path in enumerate(paths, 9001):
+        tally = Tally()
+        after = fast_copy(spec, open_source(path, quick=True), number, tally=tally)
+        loads[number] = (tally, after)
+    tallied = checks.summarise_tallied(spec.target, loads)
+    counted = checks.summarise_many(spec.target, list(loads), min(a for _t, a in loads.values()))
+    for number in loads:
+        a, b = tallied[number], counted[number]
+        assert a.as_json() == b.as_json()
+        assert (a.rows, a.first_id, a.last_id, a.lsoa_counts, a.problems) == (
+            b.rows, b.first_id, b.last_id, b.lsoa_counts, b.problems)  # fmt: skip
+        assert a.rows > 0

@@ -24,6 +24,8 @@ from socprofiles.gain.api import router as gain_router
 from socprofiles.morile.api import router as morile_router
 from socprofiles.ocgs.api import router as ocgs_router
 from socprofiles.profiles.api import router as profiles_router
+from socprofiles.referrals.api import router as referrals_router
+from socprofiles.selfassessment.api import router as selfassessment_router
 from socprofiles.sharing.api import router as sharing_router
 
 
@@ -143,3 +145,5 @@ api.add_router("/", sharing_router)
 api.add_router("/", actions_router)
 api.add_router("/", ocgs_router)
 api.add_router("/", gain_router)
+api.add_router("/", selfassessment_router)
+api.add_router("/", referrals_router)

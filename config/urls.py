@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("socprofiles.actions.urls")),
     path("", include("socprofiles.ocgs.urls")),
     path("", include("socprofiles.gain.urls")),
+    path("", include("socprofiles.selfassessment.urls")),
+    path("", include("socprofiles.referrals.urls")),
     path("", include("socprofiles.profiles.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -66,6 +66,9 @@ FORCE_ONLY = expect(owner=200, team=404, analyst=200, outsider=404, admin=404)
 COORDINATORS_ONLY = expect(owner=404, team=404, outsider=404, admin=404)
 # Public pages; someone half-way through signing in is still sent to finish it first.
 PUBLIC = expect(owner=200, team=200, outsider=200, admin=200, anonymous=200)
+BACK_TO_START = expect(owner=302, team=302, outsider=302, admin=302, anonymous=302)
+# A referral: the coordinators and the referring organisation's acting members.
+REFERRAL_READERS = expect(owner=200, team=200, reader=404, outsider=404, admin=404)
 
 # name -> (how to build its URL from the world, expected status per persona)
 PAGES: dict[str, tuple[Callable[[World], dict[str, Any]], dict[str, Any]]] = {
@@ -256,6 +259,32 @@ PAGES: dict[str, tuple[Callable[[World], dict[str, Any]], dict[str, Any]]] = {
     "gain:disclosures": (lambda w: {}, WITH_ORGANISATION),
     "gain:disclosure_detail": (lambda w: {"pk": _gain(w)["disclosure"].pk}, FORCE_ONLY),
     "gain:joint_work": (lambda w: {}, COORDINATORS_ONLY),
+    # The public self-assessment: no sign-in. Without answers, the later steps send the
+    # visitor back to the first unanswered question (or the start, for the result).
+    "selfassessment:start": (lambda w: {}, PUBLIC),
+    "selfassessment:question": (lambda w: {"key": _first_question()}, PUBLIC),
+    "selfassessment:area": (lambda w: {}, BACK_TO_START),
+    "selfassessment:check": (lambda w: {}, BACK_TO_START),
+    "selfassessment:result": (lambda w: {}, BACK_TO_START),
+    # Its results are for the partnership's members; owners and authors set the districts.
+    "selfassessment:results": (lambda w: {"slug": w.partnership.slug}, MEMBERS),
+    "selfassessment:results_csv": (lambda w: {"slug": w.partnership.slug}, MEMBERS),
+    "selfassessment:chart": (
+        lambda w: {"slug": w.partnership.slug, "code": w.partnership.slug, "fmt": "svg"},
+        MEMBERS,
+    ),
+    "selfassessment:districts": (lambda w: {"slug": w.partnership.slug}, PRODUCERS),
+    # Referrals: the world's referral is the council's (the member's organisation; the
+    # reader is read-only), triaged; the owner and the analyst are the coordinators.
+    "referrals:list": (lambda w: {"slug": w.partnership.slug}, MEMBERS),
+    "referrals:new": (lambda w: {"slug": w.partnership.slug}, CONTRIBUTE),
+    "referrals:export": (lambda w: {"slug": w.partnership.slug}, MEMBERS),
+    "referrals:counts": (lambda w: {"slug": w.partnership.slug}, MEMBERS),
+    "referrals:counts_csv": (lambda w: {"slug": w.partnership.slug}, MEMBERS),
+    "referrals:detail": (lambda w: {"pk": _referral(w).pk}, REFERRAL_READERS),
+    "referrals:triage": (lambda w: {"pk": _referral(w).pk}, {**REFERRAL_READERS, "member": 403}),
+    "referrals:assign": (lambda w: {"pk": _referral(w).pk}, POST_ONLY),
+    "referrals:close": (lambda w: {"pk": _referral(w).pk}, POST_ONLY),
     # The API's own URL patterns are checked operation by operation below.
     "api:openapi-json": (lambda w: {}, ANY_SIGNED_IN),
     "api:openapi-view": (lambda w: {}, ANY_SIGNED_IN),
@@ -309,6 +338,13 @@ MARKED = {
     "gain:holdings",
     "gain:holding_detail",
     "gain:disclosure_detail",
+    "selfassessment:results",
+    "selfassessment:districts",
+    "referrals:list",
+    "referrals:new",
+    "referrals:detail",
+    "referrals:triage",
+    "referrals:counts",
 }
 
 API_READ_OPEN = expect(owner=200, team=200, outsider=200, admin=200, anonymous=401, unverified=401)
@@ -317,6 +353,9 @@ API_WITH_ORGANISATION = {**API_READ_OPEN, "admin": 404}
 API_COORDINATORS_ONLY = expect(owner=404, team=404, outsider=404, admin=404, anonymous=401,
                                unverified=401)  # fmt: skip
 API_FORCE_ONLY = {**API_MEMBERS, "member": 404, "reader": 404}
+# The referral's coordinators act; its referrer may read it but not act (403); the
+# council's reader and everyone else do not see it (404).
+API_COORDINATE = {**API_MEMBERS, "member": 403, "reader": 404}
 OCG_TACTICAL = {"physical": 4, "psychological": 2, "financial": 2, "community": 1,
                 "environment": 0, "geographic_scope": 2, "victim_vulnerability": 3,
                 "confidence": 2}  # fmt: skip
@@ -711,6 +750,52 @@ API: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Any, dict[st
         },
         {**_api_write(200), "member": 404, "reader": 404},
     ),
+    ("get", "/api/self-assessment/model"): (lambda w: {}, None, API_READ_OPEN),
+    ("get", "/api/partnerships/{slug}/self-assessment"): (
+        lambda w: {"slug": w.partnership.slug},
+        None,
+        API_MEMBERS,
+    ),
+    # Referrals: in this order, so the world's referral is triaged, assigned, then closed.
+    ("get", "/api/partnerships/{slug}/referrals"): (
+        lambda w: {"slug": w.partnership.slug},
+        None,
+        API_MEMBERS,
+    ),
+    ("post", "/api/partnerships/{slug}/referrals"): (
+        lambda w: {"slug": w.partnership.slug},
+        {
+            "category": "premises",
+            "where": "DH1",
+            "description": "A flat visited late at night; a neighbour fears it is cuckooed.",
+        },
+        {**API_MEMBERS, "owner": 201, "analyst": 201, "member": 201, "reader": 403},
+    ),
+    ("get", "/api/partnerships/{slug}/referrals/counts"): (
+        lambda w: {"slug": w.partnership.slug},
+        None,
+        API_MEMBERS,
+    ),
+    ("get", "/api/referrals/{referral_id}"): (
+        lambda w: {"referral_id": _referral(w).pk},
+        None,
+        {**API_MEMBERS, "reader": 404},
+    ),
+    ("post", "/api/referrals/{referral_id}/triage"): (
+        lambda w: {"referral_id": _referral(w).pk},
+        {"answers": OCG_TACTICAL, "rating": "medium"},
+        API_COORDINATE,
+    ),
+    ("post", "/api/referrals/{referral_id}/assign"): (
+        lambda w: {"referral_id": _referral(w).pk},
+        {"owner_agency": "Test Council", "route": "op_signature"},
+        API_COORDINATE,
+    ),
+    ("post", "/api/referrals/{referral_id}/close"): (
+        lambda w: {"referral_id": _referral(w).pk},
+        {"outcome": "safeguarded", "notes": "Visited with the bank; card stopped."},
+        API_COORDINATE,
+    ),
 }
 
 
@@ -746,6 +831,27 @@ def _analysis(world: World) -> Any:
         partnership=world.partnership, area=world.partnership.area, period_start="2022-02",
         period_end="2022-02", data_version="test", result=result,
     ).pk  # fmt: skip
+
+
+def _first_question() -> str:
+    from socprofiles.selfassessment.scoring import default_model
+
+    return default_model().question_keys[0]
+
+
+def _referral(world: World) -> Any:
+    """The council's referral (made by the member), triaged by the owner."""
+    from socprofiles.referrals import services as referrals
+    from socprofiles.referrals.models import Referral
+
+    found = Referral.objects.filter(partnership=world.partnership, reference="REF-0001").first()
+    if found is not None:
+        return found
+    referral = referrals.referral_submit(
+        actor=world.member, partnership=world.partnership, category="fraud_victim",
+        where="DH1", description="An older man is being pressed by phone to buy gift cards.",
+    )  # fmt: skip
+    return referrals.referral_triage(actor=world.owner, referral=referral, answers=OCG_TACTICAL)
 
 
 def _reader_membership(world: World) -> Any:
@@ -836,7 +942,7 @@ def _gain(world: World) -> dict[str, Any]:
                   "confidence": 0.99} for org in (world.force, world.council)],
     )  # fmt: skip
     disclosure = gain.disclosure_request(
-        actor=coordinator, request=request, organisation=world.force, purpose="URL walk",
+        actor=coordinator, request=request, organisation=world.force, purpose="URL walk check",
         legal_gateway="URL walk gateway",
     )  # fmt: skip
     holding = Holding.objects.get(organisation=world.force, reference="URL-G1")

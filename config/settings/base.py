@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "socprofiles.actions",
     "socprofiles.gain",
     "socprofiles.ocgs",
+    "socprofiles.selfassessment",
+    "socprofiles.referrals",
     "socprofiles.demo",
 ]
 
@@ -176,6 +178,13 @@ DATASET_UPLOAD_DIR = VAR_DIR / "uploads"
 DATASET_MAX_FILE_MB = env_int("DATASET_MAX_FILE_MB", 1024, minimum=1, maximum=16384)
 DATASET_MAX_UNCOMPRESSED_MB = env_int("DATASET_MAX_UNCOMPRESSED_MB", 4096, minimum=1)
 FILE_UPLOAD_TEMP_DIR = None
+
+# The public self-assessment: a submission is refused if it comes sooner than this after the
+# first question (people read; programs do not), after this many from one browser session
+# (the respondent still sees their advice), or beyond this many a minute across the service.
+SELF_ASSESSMENT_MIN_SECONDS = env_int("SELF_ASSESSMENT_MIN_SECONDS", 15, minimum=0, maximum=600)
+SELF_ASSESSMENT_MAX_PER_SESSION = env_int("SELF_ASSESSMENT_MAX_PER_SESSION", 3, minimum=1)
+SELF_ASSESSMENT_MAX_PER_MINUTE = env_int("SELF_ASSESSMENT_MAX_PER_MINUTE", 60, minimum=1)
 
 # E-mail (review reminders): an SMTP relay when EMAIL_HOST is set, otherwise messages are
 # written as files under var/mail, so nothing leaves a closed network by surprise.

@@ -797,6 +797,20 @@ def load_ocgs(say: Say) -> None:
     say(f"OCG register: {DEMO_OCG} with {len(members)} members; a joint operation with results")
 
 
+def load_protect(say: Say) -> None:
+    """The public self-assessment's districts and fictional results, and fictional partner
+    referrals from submitted to closed (protect_demo.py). After the profile: dated within
+    its period, so a review of it shows them."""
+    from .protect_demo import load_referrals, load_self_assessment
+
+    durham = Partnership.objects.get(slug=fixtures.DEMO_SLUG)
+    results, referrals = load_self_assessment(durham), load_referrals(durham)
+    if not results and not referrals:
+        say("self-assessment results and referrals: already there")
+        return
+    say(f"self-assessment: {results} fictional results; referrals: {referrals} fictional")
+
+
 STEPS: list[Callable[[Say], None]] = [
     load_areas,
     load_organisations,
@@ -809,6 +823,7 @@ STEPS: list[Callable[[Say], None]] = [
     load_action_plan,
     load_gain,
     load_ocgs,  # after the GAIN holdings: it adds its own nominals if they are not there
+    load_protect,
 ]
 
 

@@ -76,6 +76,13 @@ NARRATIVE = {
         "<p>The local picture is consistent with the National Strategic Assessment: drugs, "
         "exploitation and fraud are the threats most felt by communities.</p>"
     ),
+    "protect_prevent": (
+        "<p>Residents' own view of how well protected they are from fraud and online crime "
+        "comes from the public self-assessment; partners' concerns about people at risk of "
+        "exploitation, vulnerable fraud victims, premises and businesses come through "
+        "referrals to the partnership's coordinators. Both began as this profile was "
+        "written: the review brings their figures for the period.</p>"
+    ),
 }
 
 RECOMMENDATIONS = {

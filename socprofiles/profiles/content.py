@@ -87,12 +87,15 @@ def blocks_for(
     names: Mapping[str, str],
     delivery: Mapping[str, Any] | None = None,
     metas: Mapping[str, dict[str, str]] | None = None,
+    protect: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The generated blocks of one section: tables first, then figures. `metas` (from
     chart_metas) saves building every chart's text for each section."""
     blocks: list[dict[str, Any]] = []
     if spec.key == "delivery":
         return _delivery_blocks(delivery)
+    if spec.key == "protect_prevent":
+        return _protect_blocks(protect)
     if analysis is None and spec.key != "summary":
         return blocks
     period = f"{analysis['period']['start']} to {analysis['period']['end']}" if analysis else ""
@@ -185,6 +188,18 @@ def _delivery_blocks(delivery: Mapping[str, Any] | None) -> list[dict[str, Any]]
                 "an earlier intervention (for example a warning that became a notice).",
             }
         )
+    return blocks
+
+
+def _protect_blocks(protect: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The self-assessment's segments and the partner referrals by area (tables already
+    built, with small counts suppressed, by the selfassessment and referrals apps)."""
+    if not protect:
+        return []
+    blocks: list[dict[str, Any]] = []
+    for table in protect.get("tables", []):
+        blocks.append(_table(table["caption"], table["columns"], table["rows"]))
+    blocks.extend({"type": "text", "text": text} for text in protect.get("notes", []))
     return blocks
 
 

@@ -121,6 +121,14 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "Corruption, false identities, professional enablers, cash-based businesses.",
     ),
     SectionSpec(
+        "protect_prevent", "Protect and Prevent: public vulnerability and partner referrals",
+        "theme",
+        "How vulnerable residents say they are to fraud and online crime (the public "
+        "self-assessment), and the concerns partners referred for safeguarding, diversion or "
+        "disruption, by area, with what came of them.",
+        tables=("self_assessment", "referrals"),
+    ),
+    SectionSpec(
         "delivery", "Delivery since the last profile", "theme",
         "What the partnership delivered against the last profile's action plan, and the "
         "powers used against SOC since it was published.",

@@ -166,6 +166,30 @@ def delivery_of(profile: Profile) -> dict[str, Any]:
     )
 
 
+def protect_of(profile: Profile) -> dict[str, Any]:
+    """The public self-assessment's segments and the partner referrals for the profile's
+    area and period, as tables with counts under 5 suppressed (a profile travels further
+    than the partnership)."""
+    from socprofiles.referrals.selectors import profile_tables as referral_tables
+    from socprofiles.selfassessment.selectors import profile_tables as segment_tables
+
+    start = dt.date.fromisoformat(f"{profile.period_start}-01")
+    end = month_end(profile.period_end)
+    parts = [segment_tables(partnership=profile.partnership, start=start, end=end),
+             referral_tables(partnership=profile.partnership, start=start, end=end)]  # fmt: skip
+    return {
+        "tables": [t for part in parts for t in part["tables"]],
+        "notes": [n for part in parts for n in part["notes"]],
+    }
+
+
+def month_end(month: str) -> dt.date:
+    """The last day of a YYYY-MM month."""
+    first = dt.date.fromisoformat(f"{month}-01")
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
 def analysis_of(*, actor: Any, profile: Profile) -> dict[str, Any] | None:
     """The threat picture for the profile's area and period (cached per data version);
     None when the partnership has no data for it yet."""
@@ -192,9 +216,10 @@ def draft_content(*, actor: Any, profile: Profile) -> dict[str, Any]:
     names = lsoa_names(codes={h["lsoa_code"] for h in analysis["hotspots"]}) if analysis else {}
     sections = list(profile.sections.all())
     delivery = delivery_of(profile) if any(s.key == "delivery" for s in sections) else None
+    protect = protect_of(profile) if any(s.key == "protect_prevent" for s in sections) else None
     metas = chart_metas(analysis, priorities)
     blocks = {
-        s.key: blocks_for(BY_KEY[s.key], analysis, priorities, names, delivery, metas)
+        s.key: blocks_for(BY_KEY[s.key], analysis, priorities, names, delivery, metas, protect)
         for s in sections
         if s.key in BY_KEY
     }

@@ -414,3 +414,135 @@ def test_gain_request_answers_hit_or_no_hit_and_the_holder_discloses(
     council.close()
     disclosure = Disclosure.objects.get()
     assert disclosure.status == "approved" and disclosure.decided_by == world.member
+
+
+def _answer_the_self_assessment(page: Any, live_server: Any, check: Any) -> None:
+    """Start, answer every question (one per page), give a district, check, submit;
+    `check(page, where)` runs on every page on the way."""
+    from socprofiles.selfassessment.scoring import default_model
+    from socprofiles.selfassessment.tests.test_scoring import PEOPLE
+
+    model = default_model()
+    answers = PEOPLE["worried_unprotected"]
+    page.goto(f"{live_server.url}/self-assessment/")
+    check(page, "self-assessment start page")
+    page.get_by_role("button", name="Start now").click()
+    for number, question in enumerate(model.questions, 1):
+        page.wait_for_url(f"**/self-assessment/questions/{question.key}/")
+        assert page.get_by_role("heading", level=1).inner_text().strip() == question.text
+        check(page, f"question {number}")
+        if number == 1:  # a question left unanswered: the error summary and message
+            page.get_by_role("button", name="Continue").click()
+            assert page.get_by_role("heading", name="There is a problem").is_visible()
+            check(page, "question 1 with an error")
+        label = question.answer(answers[question.key]).label  # type: ignore[union-attr]
+        page.get_by_label(label, exact=True).check()
+        page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/self-assessment/area/")
+    check(page, "postcode district page")
+    page.get_by_label("What is the first part of your postcode?").fill("DH1 3LE")
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_text("Enter only the first part of your postcode").first.is_visible()
+    check(page, "postcode district page with an error")
+    page.get_by_label("What is the first part of your postcode?").fill("DH1")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/self-assessment/check/")
+    check(page, "check your answers")
+    page.get_by_role("button", name="Submit and see your advice").click()
+    page.wait_for_url("**/self-assessment/result/")
+    assert page.get_by_role("heading", name="Worried but unprotected").is_visible()
+    check(page, "advice page")
+
+
+def test_the_public_self_assessment_is_accessible_from_start_to_advice(
+    live_server: Any, page: Any, settings: Any
+) -> None:
+    from socprofiles.selfassessment.models import Result
+
+    settings.SELF_ASSESSMENT_MIN_SECONDS = 0
+    _answer_the_self_assessment(page, live_server, _assert_accessible)
+    row = Result.objects.get()
+    assert (row.segment, row.postcode_district) == ("worried_unprotected", "DH1")
+
+
+def test_the_public_self_assessment_works_without_javascript(
+    live_server: Any, browser: Any, settings: Any
+) -> None:
+    from socprofiles.selfassessment.models import Result
+
+    settings.SELF_ASSESSMENT_MIN_SECONDS = 0
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+
+    def no_script_ran(page: Any, where: str) -> None:
+        # GOV.UK Frontend marks the body when its JavaScript runs: it must not have.
+        assert "govuk-frontend-supported" not in (page.locator("body").get_attribute("class")
+                                                  or ""), where  # fmt: skip
+
+    try:
+        _answer_the_self_assessment(page, live_server, no_script_ran)
+    finally:
+        context.close()
+    assert Result.objects.get().segment == "worried_unprotected"
+
+
+def test_a_partner_refers_and_the_coordinator_triages_assigns_and_closes(
+    live_server: Any, browser: Any, page: Any, world: World
+) -> None:
+    from socprofiles.referrals.models import Referral
+
+    slug = world.partnership.slug
+    council = browser.new_context()
+    member = council.new_page()
+    member.csp_violations = []
+    _sign_in(member, live_server, world.member)
+    member.goto(f"{live_server.url}/partnerships/{slug}/referrals/")
+    _assert_accessible(member, "referrals list")
+    member.get_by_role("link", name="Make a referral").click()
+    _assert_accessible(member, "new referral")
+    member.get_by_label("Vulnerable fraud victim (Op Signature)").check()
+    member.get_by_label("Where").fill("DH1")
+    member.get_by_label("Describe the concern").fill(
+        "An older man says a caller from his 'bank' asked him to buy gift cards."
+    )
+    member.get_by_role("button", name="Submit the referral").click()
+    assert member.get_by_text("is submitted to the partnership's coordinators").is_visible()
+    _assert_accessible(member, "referral as its referrer")
+    referral = Referral.objects.get()
+
+    _sign_in(page, live_server, world.analyst)
+    page.goto(f"{live_server.url}/referrals/{referral.pk}/")
+    page.get_by_role("link", name="Triage the referral").click()
+    _assert_accessible(page, "triage")
+    for label in ("Physical harm", "Psychological harm", "Financial harm", "Community harm",
+                  "Environmental harm"):  # fmt: skip
+        page.get_by_role("group", name=label).get_by_label("0: None").check()
+    page.get_by_role("group", name="Financial harm").get_by_label("8: Critical").check()
+    page.get_by_role("group", name="Geographic scope").get_by_label("0: Neighbourhood").check()
+    page.get_by_role("group", name="Victim vulnerability").get_by_label("3: Vulnerable").check()
+    page.get_by_role("group", name="Confidence").get_by_label("3: High").check()
+    page.get_by_role("button", name="Save the triage").click()
+    assert page.get_by_text("is triaged: medium risk").is_visible()
+    page.get_by_label("Owning agency").select_option(label="Test Council")
+    page.get_by_label("Op Signature fraud victim support").check()
+    page.get_by_role("button", name="Assign").click()
+    assert page.get_by_text("is assigned to Test Council").is_visible()
+    _assert_accessible(page, "referral as a coordinator")
+    page.get_by_label("Safeguarding or support in place").check()
+    page.get_by_role("button", name="Close the referral").click()
+    assert page.get_by_text("is closed").is_visible()
+    page.goto(f"{live_server.url}/partnerships/{slug}/referrals/counts/")
+    _assert_accessible(page, "referral counts")
+    page.goto(f"{live_server.url}/partnerships/{slug}/self-assessment/")
+    _assert_accessible(page, "self-assessment results")
+    page.goto(f"{live_server.url}/partnerships/{slug}/self-assessment/districts/")
+    _assert_accessible(page, "self-assessment districts")
+    page.goto(f"{live_server.url}/partnerships/{slug}/actions/dashboard/")
+    _assert_accessible(page, "action plan dashboard with referrals")
+
+    member.reload()
+    assert member.get_by_text("Safeguarding or support in place, closed").is_visible()
+    council.close()
+    referral.refresh_from_db()
+    assert (referral.status, referral.rating, referral.route) == ("closed", "medium",
+                                                                  "op_signature")  # fmt: skip

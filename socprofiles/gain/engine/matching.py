@@ -88,14 +88,14 @@ def clean_name(value: Any) -> str | None:
 
 
 def clean_postcode(value: Any) -> str | None:
-    text = re.sub(r"[^A-Z0-9]", "", str(value or "").upper())
+    text = re.sub(r"[^A-Za-z0-9]", "", str(value or "")).upper()
     if len(text) < 5:
         return text or None
     return f"{text[:-3]} {text[-3:]}"
 
 
 def clean_identifier(value: Any) -> str | None:
-    text = re.sub(r"[^A-Z0-9]", "", str(value or "").upper())
+    text = re.sub(r"[^A-Za-z0-9]", "", str(value or "")).upper()
     return text or None
 
 
@@ -128,9 +128,39 @@ CLEANERS = {
 }  # fmt: skip
 
 
+def _combined_address(columns: list[str]) -> Any:
+    """One comparison for where someone lives (street address, postcode and town together):
+    compared separately they count one shared address three times, and two people of one
+    household look like one person."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    address, postcode = columns[0], columns[1]
+    town = columns[2] if len(columns) > 2 else None
+    levels: list[Any] = [
+        cll.And(cll.NullLevel(address), cll.NullLevel(postcode)),
+        cll.And(cll.ExactMatchLevel(address), cll.ExactMatchLevel(postcode)).configure(
+            label_for_charts="Same address and postcode"),
+        cll.And(cll.JaroWinklerLevel(address, 0.9), cll.ExactMatchLevel(postcode)).configure(
+            label_for_charts="Similar address, same postcode"),
+        cll.ExactMatchLevel(postcode).configure(label_for_charts="Same postcode"),
+    ]  # fmt: skip
+    if town:
+        levels.append(cll.And(cll.ExactMatchLevel(address), cll.ExactMatchLevel(town))
+                      .configure(label_for_charts="Same address and town"))  # fmt: skip
+    levels.append(cll.JaroWinklerLevel(address, 0.9).configure(
+        label_for_charts="Similar address"))  # fmt: skip
+    if town:
+        levels.append(cll.ExactMatchLevel(town).configure(label_for_charts="Same town"))
+    levels.append(cll.ElseLevel())
+    return cl.CustomComparison(levels, output_column_name="address")
+
+
 def _comparison(column: str, kind: str) -> Any:
     import splink.comparison_library as cl
 
+    if kind == "combined_address":
+        return _combined_address(column.split("|"))
     if kind == "name":
         return cl.JaroWinklerAtThresholds(column, [0.92, 0.88])
     if kind == "address":
@@ -289,10 +319,10 @@ def run_splink(
         from splink import DuckDBAPI
 
         db = DuckDBAPI()
-    # Table names are tokens; the data sets' (agencies') names stay on our side.
-    tokens = {f"agency_{i}": name for i, name in enumerate(frames)}
-    tables = [db.register(frame, dataset_display_name=token)
-              for token, frame in zip(tokens, frames.values(), strict=True)]  # fmt: skip
+    # Splink names the tables itself (as anyone using it directly gets them); the data
+    # sets' (agencies') names stay on our side.
+    tables = [db.register(frame) for frame in frames.values()]
+    tokens = {t.dataset_display_name: name for t, name in zip(tables, frames, strict=True)}
     creator = splink_settings(link_type, comparisons, blocking, explain=explain)
     notes: list[str] = []
     linker = Linker(tables if len(tables) > 1 else tables[0], creator, log_level=logging.ERROR)
@@ -328,7 +358,8 @@ def train(
     data (too few records, a level never seen) is noted and the defaults stand."""
     from splink import block_on
 
-    strict = [block_on(*rule) for rule in deterministic or [[c for c, _t in comparisons]]]
+    columns = [c for column, _t in comparisons for c in column.split("|")]
+    strict = [block_on(*rule) for rule in deterministic or [columns]]
     steps = [
         ("prior", lambda: linker.training.estimate_probability_two_random_records_match(
             strict, recall=0.7)),

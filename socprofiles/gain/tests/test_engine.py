@@ -145,3 +145,23 @@ def test_the_python_scorer_gives_splinks_weights() -> None:
         score = scorer.score(cleaned[pair.left], cleaned[pair.right])
         assert abs(score.weight - pair.weight) < 0.002, (pair, score)
         assert [e.level for e in score.evidence] == [c.level for c in pair.comparisons]
+
+
+@pytest.mark.parametrize("kind", ["name", "exact", "address", "identifier", "postcode", "dob"])
+def test_tables_are_cleaned_as_single_records_are(kind: str) -> None:
+    """gain_match cleans whole columns at once; the values must be the ones the engine's
+    per-record cleaners give (queries and incremental matching use those)."""
+    import pandas as pd
+
+    from socprofiles.gain.engine.matching import CLEANERS
+    from socprofiles.gain.engine.tabular import clean_column
+
+    rng = random.Random(kind)
+    alphabet = "aAbZ 09-/.\t\u00e9\u00df'"
+    values = ["", "  ", " DH1  3ab ", "dh13ab", "1980-02-03", "03/02/1980", "19800203",
+              "O'Brien  Smith", "NK19 ABC", "ab", "12345"]  # fmt: skip
+    values += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+               for _ in range(300)]  # fmt: skip
+    series = pd.Series([*values, None], dtype="string")
+    expected = [CLEANERS[kind](v) if v is not None else None for v in [*values, None]]
+    assert [None if pd.isna(v) else v for v in clean_column(series, kind)] == expected

@@ -12,7 +12,6 @@ docs/how-to/gain.md). The output has one row per matched pair:
 
 from __future__ import annotations
 
-import csv
 import os
 import tempfile
 from pathlib import Path
@@ -20,8 +19,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from socprofiles.core.csvsafe import spreadsheet_safe
-from socprofiles.gain.engine.tabular import TableError, as_csv_rows, match_tables, read_table
+from socprofiles.gain.engine.tabular import TableError, match_tables, read_table, write_pairs
 
 
 class Command(BaseCommand):
@@ -78,15 +76,9 @@ def _write(output: Path, pairs: Any) -> int:
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (renamed into place when done)
         "w", newline="", encoding="utf-8", dir=output.parent, delete=False, suffix=".part"
     )
-    count = 0
     try:
         with handle:
-            writer = csv.writer(handle)
-            writer.writerow(["left_id", "right_id", "match_probability"])
-            for row in as_csv_rows(pairs):
-                left, right = spreadsheet_safe(row["left_id"]), spreadsheet_safe(row["right_id"])
-                writer.writerow([left, right, row["match_probability"]])
-                count += 1
+            count = write_pairs(pairs, handle)
         os.replace(handle.name, output)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)

@@ -12,6 +12,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help demo serve test test-fast check lint format typecheck bench install install-dev assets browser lock migrate clean
+.PHONY: deploy-test backup-test faults fuzz loadtest
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -76,6 +77,23 @@ format: install-dev ## Apply ruff's formatting and safe fixes
 
 bench: install-dev ## Run the benchmarks (ratios against references measured in the same run)
 	$(PY) bench/run.py
+
+# Production readiness (docs/how-to/deploy.md). The deployment tests start their own private
+# PostgreSQL server (initdb/pg_ctl) and processes on 127.0.0.1, and remove them after.
+deploy-test: install-dev assets ## Production settings, gunicorn + task worker on PostgreSQL, faults
+	$(BIN)/pytest tests/production $(PYTEST_ARGS)
+
+backup-test: install-dev ## manage.py backup/restore round trip, verified (PostgreSQL with DATABASE_URL)
+	$(BIN)/pytest socprofiles/core/tests/test_backups.py $(PYTEST_ARGS)
+
+faults: install-dev assets ## Kill the task worker mid-import; crash and restart PostgreSQL
+	$(BIN)/pytest tests/production/test_faults.py $(PYTEST_ARGS)
+
+fuzz: install-dev ## Hostile input: importers and API fuzzed, XSS in every text field, bad uploads
+	$(BIN)/pytest tests/hostile $(PYTEST_ARGS)
+
+loadtest: install-dev assets ## 20 signed-in users on the demo for 60 s, on loopback (docs/benchmarks.md)
+	$(PY) bench/run.py bench_load
 
 # Locks against PyPI itself (not a machine's local mirrors), hashes included.
 LOCK := PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links

@@ -1,11 +1,13 @@
 """Production: every secret from the environment, HTTPS only, no demo log-ins."""
 
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
-from socprofiles.core.env import env_bool, env_int
+from socprofiles.core.env import env_bool, env_int, env_str
+from socprofiles.core.logs import production_logging
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, STORAGES
+from .base import MIDDLEWARE, SECRET_KEY, STORAGES
 
 DEBUG = False
 if env_bool("DEBUG", False):
@@ -27,7 +29,14 @@ SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 WHITENOISE_USE_FINDERS = False
+# Source maps are for developers' tools: not worth compressing (collectstatic's slowest part).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# JSON log lines on standard error, scrubbed of personal data; one line per request naming
+# its route, never its path, user or address (socprofiles/core/logs.py, docs/how-to/deploy.md).
+LOGGING = production_logging(env_str("LOG_LEVEL", "INFO"))
+MIDDLEWARE = ["socprofiles.core.logs.RequestLogMiddleware", *MIDDLEWARE]

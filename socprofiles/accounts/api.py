@@ -6,9 +6,10 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from socprofiles.core.exceptions import ServiceError
+from socprofiles.core.pagination import BoundedLimitOffsetPagination
 
 from . import selectors, services
 from .models import AreaKind, OrganisationKind, PartnershipRole, User
@@ -103,7 +104,7 @@ def me(request: HttpRequest) -> Any:
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="List organisations")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def organisation_list(
     request: HttpRequest, kind: OrganisationKind | None = None, q: str = ""
 ) -> Any:
@@ -116,7 +117,7 @@ def organisation_detail(request: HttpRequest, organisation_id: UUID) -> Any:
 
 
 @router.get("/areas", response=list[AreaOut], summary="List areas")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def area_list(
     request: HttpRequest,
     kind: AreaKind | None = None,

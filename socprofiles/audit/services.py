@@ -118,13 +118,15 @@ class ChainReport:
     broken_seq: int | None = None
 
 
-def audit_chain_verify(*, chunk_size: int = 2000) -> ChainReport:
-    """Walk the chain from the first event; report the first broken link."""
+def audit_chain_verify(*, chunk_size: int = 2000, using: str = "default") -> ChainReport:
+    """Walk the chain from the first event; report the first broken link. `using` names
+    another database connection (a restored backup is checked through one)."""
     expected_seq = 1
     prev_hash = GENESIS_HASH
     checked = 0
     values = ["id", "hash", *HASHED_FIELDS]
-    rows = AuditEvent.objects.order_by("seq").values(*values).iterator(chunk_size=chunk_size)
+    events = AuditEvent.objects.using(using).order_by("seq").values(*values)
+    rows = events.iterator(chunk_size=chunk_size)
     for row in rows:
         seq = row["seq"]
         if seq != expected_seq:
@@ -152,7 +154,7 @@ def audit_chain_verify(*, chunk_size: int = 2000) -> ChainReport:
         prev_hash = row["hash"]
         expected_seq += 1
         checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
+    head = AuditChainHead.objects.using(using).filter(pk=1).first()
     head_seq = head.seq if head else 0
     head_hash = (head.hash if head else "") or GENESIS_HASH
     if head_seq != checked or head_hash != prev_hash:

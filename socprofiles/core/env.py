@@ -88,6 +88,12 @@ def database_from_env(default_sqlite_path: Path) -> dict[str, Any]:
     url = _raw("DATABASE_URL")
     if url is None:
         return sqlite_database(default_sqlite_path)
+    return database_from_url(url)
+
+
+def database_from_url(url: str) -> dict[str, Any]:
+    """A database setting from a postgres:// or sqlite:/// URL (backup and restore take
+    one on the command line too)."""
     scheme = urlsplit(url).scheme
     if scheme in {"postgres", "postgresql", "pgsql"}:
         import dj_database_url

@@ -160,7 +160,15 @@ def production_env(var_dir: Path, database_url: str, **extra: str) -> dict[str, 
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "REDIS_URL"}
+        if k
+        not in {
+            "DATABASE_URL",
+            "SECRET_KEY",
+            "DEBUG",
+            "DJANGO_SETTINGS_MODULE",
+            "REDIS_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }  # the browser tests set it in this process
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",

@@ -64,7 +64,8 @@ def signed_in_required(view: Any) -> Any:
 
 class StrictJSON(Parser):
     """JSON bodies whose text can be stored: an escaped lone surrogate ("\\ud800") is
-    valid JSON but not valid Unicode text, and would fail at the database."""
+    valid JSON but not valid Unicode text, and "\\u0000" is text PostgreSQL cannot hold;
+    either would fail at the database."""
 
     def parse_body(self, request: HttpRequest) -> Any:
         data = super().parse_body(request)
@@ -77,6 +78,11 @@ class StrictJSON(Parser):
             elif isinstance(item, list):
                 stack.extend(item)
             elif isinstance(item, str):
+                if "\x00" in item:
+                    raise ValidationError(
+                        [{"loc": ["body"], "type": "value_error",
+                          "msg": "text with a NUL character cannot be stored"}]
+                    )  # fmt: skip
                 try:
                     item.encode("utf-8")
                 except UnicodeEncodeError:

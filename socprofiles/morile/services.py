@@ -396,3 +396,26 @@ def assessment_shortlist(
             issues=[i.name for i in chosen],
         )  # fmt: skip
     return chosen
+
+
+TACTICAL_MODEL = "tactical"
+
+
+def tactical_score(
+    answers: Mapping[str, Any],
+) -> tuple[dict[str, float], dict[str, float], float, str]:
+    """Score a nominal, a group or a referral with the MoRiLE tactical model: the inputs,
+    the outputs, the score it ranks by and the model's identity, all kept by the caller so
+    a score can be explained. Answers off the scale or missing get a precise message."""
+    model = get_model(TACTICAL_MODEL)
+    try:
+        score = model.score(answers)
+    except ValueNotOnScale as error:
+        raise ServiceError(str(error), field=error.factor.key) from None
+    except ValueError:
+        missing = [f.label.lower() for f in model.factors if answers.get(f.key) in (None, "")]
+        raise ServiceError(
+            f"Answer every factor of the tactical model; missing: {', '.join(missing)}.",
+            field="tactical_answers",
+        ) from None
+    return score.inputs, score.outputs, score.outputs[model.rank_by], score.model

@@ -20,7 +20,7 @@ from socprofiles.actions.models import Action
 from socprofiles.audit.services import audit_log
 from socprofiles.core.exceptions import ServiceError
 from socprofiles.gain.models import Holding, Kind
-from socprofiles.morile.engine import ValueNotOnScale, get_model
+from socprofiles.morile.services import tactical_score
 
 from . import permissions
 from .models import (
@@ -38,7 +38,6 @@ from .models import (
     Role,
 )
 
-TACTICAL_MODEL = "tactical"
 NO_SUCH_NOMINAL = "There is no {what} {ref!r} among your organisation's nominals."
 
 
@@ -94,23 +93,6 @@ def _partnership(actor: Any, partnership: Partnership | None) -> Partnership | N
     ):
         raise ServiceError("Choose a partnership you belong to.", field="partnership")
     return partnership
-
-
-def _tactical(answers: Mapping[str, Any]) -> tuple[dict[str, float], dict[str, float], float, str]:
-    """Score the answers with the MoRiLE tactical model; the inputs, outputs, the score it
-    ranks by and the model's identity are all kept, so the score can be explained."""
-    model = get_model(TACTICAL_MODEL)
-    try:
-        score = model.score(answers)
-    except ValueNotOnScale as error:
-        raise ServiceError(str(error), field=error.factor.key) from None
-    except ValueError:
-        missing = [f.label.lower() for f in model.factors if answers.get(f.key) in (None, "")]
-        raise ServiceError(
-            f"Answer every factor of the tactical model; missing: {', '.join(missing)}.",
-            field="tactical_answers",
-        ) from None
-    return score.inputs, score.outputs, score.outputs[model.rank_by], score.model
 
 
 # -- groups -------------------------------------------------------------------------------
@@ -194,7 +176,7 @@ def group_score(
 ) -> Group:
     """The group's MoRiLE tactical score from the factor answers."""
     _require_register(actor, group.organisation)
-    inputs, outputs, score, model = _tactical(answers)
+    inputs, outputs, score, model = tactical_score(answers)
     with transaction.atomic():
         group.tactical_answers, group.tactical_outputs = inputs, outputs
         group.tactical_score, group.tactical_model = score, model
@@ -275,7 +257,7 @@ def member_score(
 ) -> Member:
     """The nominal's MoRiLE tactical score in this group, from the factor answers."""
     _require_register(actor, member.group.organisation)
-    inputs, outputs, score, model = _tactical(answers)
+    inputs, outputs, score, model = tactical_score(answers)
     with transaction.atomic():
         member.tactical_answers, member.tactical_outputs = inputs, outputs
         member.tactical_score, member.tactical_model = score, model

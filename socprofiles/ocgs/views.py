@@ -22,6 +22,7 @@ from socprofiles.core.classification import Classification, Marking
 from socprofiles.core.exceptions import ServiceError
 from socprofiles.morile.engine import get_model
 from socprofiles.morile.forms import ScoreForm
+from socprofiles.morile.services import TACTICAL_MODEL
 
 from . import exports, permissions, selectors, services
 from .forms import (
@@ -178,7 +179,7 @@ def _score_page(
     request: HttpRequest, *, user: Any, target: Group | Member, group: Group, heading: str,
     save: Any,
 ) -> HttpResponse:  # fmt: skip
-    model = get_model(services.TACTICAL_MODEL)
+    model = get_model(TACTICAL_MODEL)
     initial = {k: f"{v:g}" for k, v in (target.tactical_answers or {}).items()}
     initial["rationale"] = target.tactical_rationale
     form = ScoreForm(request.POST or None, model=model, initial=initial,

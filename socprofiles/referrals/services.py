@@ -21,12 +21,11 @@ from django.utils import timezone
 from socprofiles.accounts.models import Area, AreaKind, Organisation, Partnership
 from socprofiles.audit.services import audit_log
 from socprofiles.core.exceptions import ServiceError
-from socprofiles.morile.engine import ValueNotOnScale, get_model
+from socprofiles.morile.services import tactical_score
 
 from . import permissions
 from .models import Category, Outcome, Rating, Referral, Route, Status
 
-TACTICAL_MODEL = "tactical"
 # The rating suggested from the tactical model's graded score when the coordinator does not
 # choose one: high from 48 (for example substantial physical, psychological and financial
 # harm to a highly vulnerable person, with high confidence: 12 x 4 x 1.0), medium from 16,
@@ -160,23 +159,6 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _tactical(answers: Mapping[str, Any]) -> tuple[dict[str, float], dict[str, float], float, str]:
-    """Score with the MoRiLE tactical model, keeping its inputs and outputs and identity
-    (as the OCG register does), so a triage can be explained."""
-    model = get_model(TACTICAL_MODEL)
-    try:
-        score = model.score(answers)
-    except ValueNotOnScale as error:
-        raise ServiceError(str(error), field=error.factor.key) from None
-    except ValueError:
-        missing = [f.label.lower() for f in model.factors if answers.get(f.key) in (None, "")]
-        raise ServiceError(
-            f"Answer every factor of the tactical model; missing: {', '.join(missing)}.",
-            field="tactical_answers",
-        ) from None
-    return score.inputs, score.outputs, score.outputs[model.rank_by], score.model
-
-
 def referral_triage(
     *, actor: Any, referral: Referral, answers: Mapping[str, Any], rating: str = "",
     notes: str = "",
@@ -187,7 +169,7 @@ def referral_triage(
         _require(permissions.can_triage(actor, referral))
     if referral.status == Status.CLOSED:
         raise ServiceError("The referral is closed.")
-    inputs, outputs, score, model = _tactical(answers)
+    inputs, outputs, score, model = tactical_score(answers)
     chosen = _choice(rating, Rating, "rating", "rating") if rating else suggested_rating(score)
     with transaction.atomic():
         referral.tactical_answers, referral.tactical_outputs = inputs, outputs

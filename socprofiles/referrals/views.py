@@ -21,6 +21,7 @@ from socprofiles.core.classification import OFFICIAL, Classification, Marking
 from socprofiles.core.csvsafe import csv_text
 from socprofiles.core.exceptions import ServiceError
 from socprofiles.morile.engine import get_model
+from socprofiles.morile.services import TACTICAL_MODEL
 
 from . import permissions, selectors, services
 from .forms import AssignForm, CloseForm, ReferralForm, TriageForm
@@ -109,7 +110,7 @@ def referral_detail(request: HttpRequest, pk: str) -> HttpResponse:
     services.referral_viewed(actor=user, referral=referral, request=request)
     coordinator = permissions.is_coordinator(user, referral.partnership)
     can_act = permissions.can_triage(user, referral)
-    model = get_model(services.TACTICAL_MODEL)
+    model = get_model(TACTICAL_MODEL)
     factors = [
         (f.label, referral.tactical_answers.get(f.key),
          f.label_of(float(referral.tactical_answers[f.key]))
@@ -136,7 +137,7 @@ def referral_triage(request: HttpRequest, pk: str) -> HttpResponse:
     user, referral = _referral(request, pk)
     if not permissions.can_triage(user, referral):
         raise PermissionDenied
-    model = get_model(services.TACTICAL_MODEL)
+    model = get_model(TACTICAL_MODEL)
     initial: dict[str, Any] = {k: f"{v:g}" for k, v in (referral.tactical_answers or {}).items()}
     initial.update(rationale=referral.triage_notes, rating=referral.rating)
     form = TriageForm(_posted(request), model=model, initial=initial)

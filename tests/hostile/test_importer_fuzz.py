@@ -66,22 +66,13 @@ def _headers(dataset: DataSet) -> list[str]:
     return [column.headers[0] for column in spec_for(dataset).columns if column.headers]
 
 
-def _without_known_bugs(data: bytes) -> bytes:
-    """Two known failures in the header line, recorded by the strict xfail tests at the end
-    (a bare carriage return; NUL bytes on PostgreSQL), are left out of the random files
-    until they are fixed, so that the fuzzing looks for other failures."""
-    first, newline, rest = data.partition(b"\n")
-    first = first.replace(b"\r\n", b"\n").replace(b"\r", b" ").replace(b"\x00", b" ")
-    return first + newline + rest
-
-
 @st.composite
 def csv_bytes(draw: st.DrawFn, headers: list[str]) -> tuple[str, bytes]:
     """A file that is mostly right, so the fuzzing reaches the rows: the real headers (some
     dropped, repeated or reordered), rows of nasty cells, odd encodings and compression,
     or now and then plain random bytes."""
     if draw(st.integers(0, 9)) == 0:
-        return "random.csv", _without_known_bugs(draw(st.binary(max_size=2000)))
+        return "random.csv", draw(st.binary(max_size=2000))
     columns = draw(st.lists(st.sampled_from(headers), min_size=1, max_size=len(headers) + 2))
     if draw(st.integers(0, 9)) < 7:
         columns = list(headers)
@@ -99,7 +90,7 @@ def csv_bytes(draw: st.DrawFn, headers: list[str]) -> tuple[str, bytes]:
     encoding = draw(
         st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "latin-1"])
     )  # not UTF-16: see the end
-    data = _without_known_bugs(text.encode(encoding, errors="replace"))
+    data = text.encode(encoding, errors="replace")
     if draw(st.integers(0, 4)) == 0:
         return "fuzz.csv.gz", gzip.compress(data)
     return "fuzz.csv", data
@@ -203,12 +194,6 @@ def test_workbooks_are_imported_whole_or_refused(tmp_path: Path) -> None:
     assert audit_chain_verify().ok
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: a bare CR in the header line ends the import with an unexpected error "
-    "(socprofiles/datasets/ingest/sources.py _prepass: csv.Error 'new-line character seen in "
-    "unquoted field') instead of refusing the file; found by the fuzzing",
-)
 def test_a_header_line_with_a_bare_carriage_return_is_refused(tmp_path: Path) -> None:
     dataset = _dataset("feed", "counts_by_area")
     for name, data in [
@@ -222,15 +207,6 @@ def teardown_module() -> None:
     print(f"\nimporter fuzz outcomes: {dict(OUTCOMES)}")
 
 
-@pytest.mark.xfail(
-    condition=connection.vendor == "postgresql",
-    strict=True,
-    reason="known bug on PostgreSQL: a file whose header line holds NUL bytes (any UTF-16 "
-    "file) is refused with a message quoting the header, which PostgreSQL cannot store "
-    "(DataError: text fields cannot contain NUL), so the import ends on an unhandled error "
-    "and the file stays 'running' (socprofiles/datasets/ingest: the refusal message needs "
-    "its NULs removed); found by the fuzzing",
-)
 def test_a_utf16_file_is_refused(tmp_path: Path) -> None:
     dataset = _dataset("police_street")
     text = ",".join(_headers(dataset)) + "\n2022-01,Durham\n"

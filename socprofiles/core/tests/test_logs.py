@@ -87,3 +87,11 @@ def test_a_request_is_logged_by_route_without_user_path_or_address(
     text = captured.getvalue()
     for secret in (world.owner.username, "jo.bloggs", "203.0.113.9", slug):
         assert secret not in text, f"{secret!r} leaked into the logs"
+
+
+def test_an_address_with_a_nul_character_is_refused_before_any_view(client: Any) -> None:
+    """PostgreSQL cannot compare text holding NUL: such an address or query never reaches
+    a lookup (found by the API fuzz on PostgreSQL)."""
+    assert client.get("/api/partnerships/a%00b").status_code == 400
+    assert client.get("/accessibility/?q=%00").status_code == 400
+    assert client.get("/accessibility/").status_code == 200

@@ -144,14 +144,23 @@ def _guard_batch(items: list[_Pending], work: Callable[[], None]) -> None:
             item.fast = False
 
 
+def _storable(text: str) -> str:
+    """A message quoting a file (a UTF-16 header, say) may hold NUL characters, which
+    PostgreSQL cannot store: they are shown as \\0."""
+    return text.replace("\x00", "\\0")
+
+
 def _record_failure(item: _Pending, refused: ImportRefused | None) -> None:
     from socprofiles.datasets.models import DataFile, FileStatus
 
     data_file = item.data_file
     if refused is not None:
         data_file.status = FileStatus.REFUSED
-        data_file.message = refused.message
-        data_file.report = [p.as_dict() for p in refused.problems]
+        data_file.message = _storable(refused.message)
+        data_file.report = [
+            {k: _storable(v) if isinstance(v, str) else v for k, v in p.as_dict().items()}
+            for p in refused.problems
+        ]
         data_file.rejected = refused.bad_rows
     else:
         data_file.status = FileStatus.FAILED

@@ -245,7 +245,14 @@ def _quick_look(source: Source) -> None:
     source.header_line = line
     source.encoding = "utf-8-sig" if line.startswith(codecs.BOM_UTF8) else "utf-8"
     text = line.decode("utf-8-sig", errors="replace")
-    source.header = [h.strip() for h in next(csv.reader([text.rstrip("\r\n")]), [])]
+    source.header = [h.strip() for h in _header(source.name, text)]
+
+
+def _header(name: str, text: str) -> list[str]:
+    try:
+        return next(csv.reader([text.rstrip("\r\n")]), [])
+    except csv.Error as error:  # e.g. a carriage return alone inside the header line
+        raise _refuse(name, f"the header line cannot be read as CSV ({error}).") from None
 
 
 def _open_xlsx(path: Path, name: str, size: int, limits: Limits, sheet: str | None) -> Source:
@@ -427,7 +434,7 @@ def _prepass(source: Source, limits: Limits, progress: Progress | None) -> None:
     source.header_line = header_line
     source.repeated_headers = repeats
     text = header_line.decode("utf-8-sig" if is_utf8 else "cp1252", errors="replace")
-    header = next(csv.reader([text.rstrip("\r\n")]), [])
+    header = _header(source.name, text)
     if len(header) > limits.max_columns:
         raise _refuse(
             source.name, f"the header has {len(header)} columns; the limit is {limits.max_columns}."

@@ -94,54 +94,24 @@ def summarise_many(table: str, data_file_ids: list[int], after_id: int = 0) -> d
                 params + params,
             )
             rows = cursor.fetchall()
+            # SQLite keeps text that does not read as a number as text, even in a REAL
+            # column, and has no CHECK constraints here (they cost more than the load).
+            cursor.execute(
+                f"""SELECT data_file_id, count(*) FROM {table} {where}
+                    AND (typeof(longitude) NOT IN ('real', 'integer', 'null')
+                         OR typeof(latitude) NOT IN ('real', 'integer', 'null')
+                         OR longitude NOT BETWEEN -180 AND 180
+                         OR latitude NOT BETWEEN -90 AND 90)
+                    GROUP BY 1""",  # noqa: S608 - names are ours
+                params,
+            )
+            bad_coordinates = dict(cursor.fetchall())
     builders = {file_id: _Builder(has_lsoa, category) for file_id in data_file_ids}
     if connection.vendor == "sqlite":
-        _bad_coordinates(table, data_file_ids, after_id, builders)
+        for file_id, count in bad_coordinates.items():
+            builders[file_id].summary.problems.append(f"{count} coordinate(s) out of range")
     for file_id, *values in rows:
         builders[file_id].add(*values)
-    return {file_id: builder.finish() for file_id, builder in builders.items()}
-
-
-def _bad_coordinates(
-    table: str, data_file_ids: list[int], after_id: int, builders: dict[int, _Builder]
-) -> None:
-    """SQLite keeps text that does not read as a number as text, even in a REAL column,
-    and has no CHECK constraints here (they cost more than the load): one scan finds
-    them."""
-    marks = ", ".join(["%s"] * len(data_file_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT data_file_id, count(*) FROM {table}
-                WHERE data_file_id IN ({marks}) AND id > %s
-                AND (typeof(longitude) NOT IN ('real', 'integer', 'null')
-                     OR typeof(latitude) NOT IN ('real', 'integer', 'null')
-                     OR longitude NOT BETWEEN -180 AND 180
-                     OR latitude NOT BETWEEN -90 AND 90)
-                GROUP BY 1""",  # noqa: S608 - names are ours
-            [*data_file_ids, after_id],
-        )
-        for file_id, count in cursor.fetchall():
-            builders[file_id].summary.problems.append(f"{count} coordinate(s) out of range")
-
-
-def summarise_tallied(table: str, loads: dict[int, tuple[Any, int]]) -> dict[int, Summary]:
-    """The summaries of files loaded on SQLite with a tally (loaders.Tally): the same
-    checks as summarise_many's, from the counts taken as the rows passed, and one scan
-    for the coordinates. loads: file number -> (tally, the id its rows come after); the
-    rows of one file are contiguous (one writer holds the database)."""
-    category, _month = _SHAPE[table]
-    has_lsoa = table != "datasets_stopsearch"
-    builders = {file_id: _Builder(has_lsoa, category) for file_id in loads}
-    _bad_coordinates(table, list(loads), min(after for _t, after in loads.values()), builders)
-    for file_id, (tally, after) in loads.items():
-        builder = builders[file_id]
-        if not tally.rows:
-            continue
-        first, last = after + 1, after + tally.rows
-        for (month, force, kind), n in tally.groups.items():
-            builder.add(month, force, kind, None, 0, n, first, last)
-        for code, n in tally.lsoa.items():
-            builder.add(None, None, None, code, 1, n, first, last)
     return {file_id: builder.finish() for file_id, builder in builders.items()}
 
 

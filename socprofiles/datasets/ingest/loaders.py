@@ -15,11 +15,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
-from operator import itemgetter
 from typing import Any
 
 from django.apps import apps
@@ -78,67 +75,11 @@ def _loaded(table: str, data_file_id: int, after: int, result: LoadResult) -> Lo
     return result
 
 
-@dataclass
-class Tally:
-    """What the set-based summary would count, counted as the rows stream past on SQLite
-    (a second pass over the new rows costs more than the load's own share of Python):
-    rows per (month, force, category) and per LSOA code, empty values as None, exactly as
-    the database stores them."""
-
-    groups: dict[tuple[Any, Any, Any], int] = field(default_factory=dict)
-    lsoa: dict[Any, int] = field(default_factory=dict)
-    rows: int = 0
-
-
-# fact table -> (month field, characters of it that make the month, force field, category
-# field, LSOA field), as checks._SHAPE reads them in SQL.
-_TALLY_SHAPE: dict[str, tuple[str, int, str | None, str, str | None]] = {
-    "datasets_streetcrime": ("month", 0, "falls_within", "crime_type", "lsoa_code"),
-    "datasets_crimeoutcome": ("month", 0, "falls_within", "outcome_type", "lsoa_code"),
-    "datasets_stopsearch": ("searched_at", 7, None, "object_of_search", None),
-}
-
-
-def _insert_tallied(
-    raw: Any, sql: str, rows: Iterable[list[str]], spec: TableSpec, tally: Tally
-) -> None:
-    """executemany in chunks, each chunk counted by C code (Counter over itemgetter) before
-    it is written: the summary's counts for a few per cent of the load."""
-    month_field, cut, force_field, category_field, lsoa_field = _TALLY_SHAPE[spec.target]
-    fields = spec.fields
-    mi, ci = fields.index(month_field), fields.index(category_field)
-    fi = fields.index(force_field) if force_field else None
-    li = fields.index(lsoa_field) if lsoa_field else None
-    groups: Counter[tuple[str, str, str]] = Counter()
-    lsoas: Counter[str] = Counter()
-    key = itemgetter(mi, fi, ci) if fi is not None and not cut else None
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, BATCH)):
-        if key is not None:
-            groups.update(map(key, chunk))
-        else:  # stop and search: the month is the date's first seven characters
-            groups.update((r[mi][:cut] if cut else r[mi], r[fi] if fi is not None else "",
-                           r[ci]) for r in chunk)  # fmt: skip
-        if li is not None:
-            lsoas.update(map(itemgetter(li), chunk))
-        raw.executemany(sql, chunk)
-        tally.rows += len(chunk)
-    # As the database stores them: an empty value is NULL (the force of a stop and search
-    # is no column at all: "").
-    for (month, force, kind), n in groups.items():
-        found = (month or None, force if fi is None else (force or None), kind or None)
-        tally.groups[found] = tally.groups.get(found, 0) + n
-    for code, n in lsoas.items():
-        tally.lsoa[code or None] = tally.lsoa.get(code or None, 0) + n
-
-
 def fast_copy(
-    spec: TableSpec, source: Source, data_file_id: int, progress: RowProgress | None = None,
-    tally: Tally | None = None,
-) -> int:  # fmt: skip
+    spec: TableSpec, source: Source, data_file_id: int, progress: RowProgress | None = None
+) -> int:
     """Stream the file into its fact table; the database parses and type-checks it.
-    Returns the id the new rows come after (for finding them again on SQLite). On SQLite,
-    a given tally counts the rows for the summary as they pass."""
+    Returns the id the new rows come after (for finding them again on SQLite)."""
     table = spec.target
     columns = ", ".join(spec.fields)
     if connection.vendor == "postgresql":
@@ -180,10 +121,7 @@ def fast_copy(
                 if source.repeated_headers:
                     header = source.header
                     rows = (r for r in reader if r != header)
-                if tally is not None and spec.target in _TALLY_SHAPE:
-                    _insert_tallied(raw, sql, rows, spec, tally)
-                else:
-                    raw.executemany(sql, rows)
+                raw.executemany(sql, rows)
         finally:
             raw.close()
     return before

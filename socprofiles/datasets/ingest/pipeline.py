@@ -18,14 +18,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from . import checks
 from .errors import ImportRefused
 from .loaders import (
     LoadResult,
-    Tally,
     fast_copy,
     fast_path_applies,
     general_load_fact,
@@ -310,12 +309,10 @@ def _check_kind(spec: TableSpec, source: Source) -> None:
 def _load_fast_batch(items: list[_Pending], say: Progress) -> None:
     with transaction.atomic():
         loaded: list[_Pending] = []
-        tallies: dict[int, Tally] = {}
         for item in items:
             spec, source = item.spec, item.source
             assert spec is not None and source is not None
             data_file = item.data_file
-            tally = Tally() if connection.vendor == "sqlite" else None
             try:
                 with transaction.atomic():  # a savepoint: one file's failure is its own
                     item.after_id = fast_copy(
@@ -323,11 +320,8 @@ def _load_fast_batch(items: list[_Pending], say: Progress) -> None:
                         source,
                         data_file.pk,
                         progress=_bytes_progress(say, data_file.size),
-                        tally=tally,
                     )
                 loaded.append(item)
-                if tally is not None:
-                    tallies[data_file.pk] = tally
             except Exception as error:  # the database refused a row: the general path says which
                 logger.info("fast path failed for %s: %s", source.name, error)
         audits: list[Any] = []  # written together: one hold of the audit chain per batch
@@ -336,14 +330,9 @@ def _load_fast_batch(items: list[_Pending], say: Progress) -> None:
             by_table.setdefault(item.spec.target, []).append(item)  # type: ignore[union-attr]
         for table, group in by_table.items():
             checks.refresh_brin(table)
-            if all(i.data_file.pk in tallies for i in group):
-                summaries = checks.summarise_tallied(
-                    table, {i.data_file.pk: (tallies[i.data_file.pk], i.after_id) for i in group}
-                )
-            else:
-                summaries = checks.summarise_many(
-                    table, [i.data_file.pk for i in group], min(i.after_id for i in group)
-                )
+            summaries = checks.summarise_many(
+                table, [i.data_file.pk for i in group], min(i.after_id for i in group)
+            )
             for item in group:
                 summary = summaries[item.data_file.pk]
                 if summary.problems:

@@ -69,6 +69,8 @@ class StrictJSON(Parser):
 
     def parse_body(self, request: HttpRequest) -> Any:
         data = super().parse_body(request)
+        if b"\\u" not in request.body:  # both can only arrive as a \u escape
+            return data
         stack: list[Any] = [data]
         while stack:
             item = stack.pop()

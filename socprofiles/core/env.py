@@ -11,7 +11,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -101,18 +101,28 @@ def database_from_url(url: str) -> dict[str, Any]:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
         config["CONN_HEALTH_CHECKS"] = True
         if not config.get("NAME"):
-            raise ImproperlyConfigured(f"DATABASE_URL={url!r} names no database.")
+            raise ImproperlyConfigured(f"The database URL {_shown(url)} names no database.")
         return config
     if scheme == "sqlite":
         path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
         if not path:
             raise ImproperlyConfigured(
-                f"DATABASE_URL={url!r}: write an SQLite URL as sqlite:///relative/or/absolute/path."
+                f"The database URL {_shown(url)}: write an SQLite URL as "
+                "sqlite:///relative/or/absolute/path."
             )
         return sqlite_database(Path(path))
     raise ImproperlyConfigured(
-        f"DATABASE_URL has the scheme {scheme!r}: only postgres:// and sqlite:/// are supported."
+        f"The database URL has the scheme {scheme!r}: only postgres:// and sqlite:/// are "
+        "supported."
     )
+
+
+def _shown(url: str) -> str:
+    """A database URL for a message: without its user name and password."""
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        parts = parts._replace(netloc=parts.netloc.rsplit("@", 1)[1])
+    return repr(urlunsplit(parts))
 
 
 def sqlite_database(path: Path) -> dict[str, Any]:

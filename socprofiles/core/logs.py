@@ -73,6 +73,7 @@ class RedactFilter(logging.Filter):
             message = message.replace(path, match.route if match is not None else "[path]")
         record.msg = redact(message)
         record.args = ()
+        record.redacted = True  # the formatter need not scrub it again
         if request is not None:
             record.request = None
         return True
@@ -90,7 +91,9 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "pid": record.process,
-            "message": redact(record.getMessage()),
+            "message": record.getMessage()
+            if getattr(record, "redacted", False)
+            else redact(record.getMessage()),
         }
         for name in ALLOWED_EXTRA:
             value = getattr(record, name, None)

@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from socprofiles.accounts.models import Organisation
-from socprofiles.accounts.permissions import is_signed_in
 
 from . import permissions, selectors, services
 from .models import Kind
@@ -89,17 +88,9 @@ class CandidateOut(Schema):
 
 
 def _user(request: HttpRequest) -> Any:
-    user = request.user
-    organisation = getattr(user, "organisation", None)
-    if (
-        not is_signed_in(user)
-        or organisation is None
-        or not (
-            permissions.can_manage_holdings(user, organisation) or permissions.is_coordinator(user)
-        )
-    ):
+    if not permissions.may_use_gain(request.user):
         raise Http404
-    return user
+    return request.user
 
 
 def _coordinator(request: HttpRequest) -> Any:

@@ -26,6 +26,13 @@ def is_coordinator(user: Any) -> bool:
     return own is not None and own.kind in COORDINATING_KINDS and own.is_active
 
 
+def may_use_gain(user: Any) -> bool:
+    """A signed-in person of an active agency (its own holdings and disclosures) or a
+    coordinator; everyone else gets 404 from every GAIN page and operation."""
+    own = _organisation(user)
+    return own is not None and (can_manage_holdings(user, own) or is_coordinator(user))
+
+
 def can_decide_disclosure(user: Any, organisation: Organisation) -> bool:
     return can_manage_holdings(user, organisation)
 

@@ -269,8 +269,7 @@ def retrain(kind: str, *, settings: MatchSettings | None = None) -> MatchResult:
         Match.objects.bulk_create(
             (Match(kind=kind, left_id=p.left, right_id=p.right, weight=p.weight,
                    probability=p.probability,
-                   evidence=[{"field": c.field, "level": c.level, "weight": c.weight}
-                             for c in p.comparisons])
+                   evidence=_evidence(p.comparisons))
              for p in result.pairs),
             batch_size=_CHUNK,
         )  # fmt: skip
@@ -366,8 +365,7 @@ def _match_without_model(
                            else (pair.left, pair.left_agency))  # fmt: skip
         found.setdefault(agency, []).append(
             {"holding": holding, "probability": pair.probability, "weight": pair.weight,
-             "evidence": [{"field": c.field, "level": c.level, "weight": c.weight}
-                          for c in pair.comparisons]})  # fmt: skip
+             "evidence": _evidence(pair.comparisons)})  # fmt: skip
     return found
 
 

@@ -44,10 +44,7 @@ GAIN_MARKING = Marking(
 def _user(request: HttpRequest) -> Any:
     """Signed in and either an agency's person or a coordinator; anyone else: 404."""
     user = account_permissions.require_signed_in(request)
-    organisation = getattr(user, "organisation", None)
-    if organisation is None or not (
-        permissions.can_manage_holdings(user, organisation) or permissions.is_coordinator(user)
-    ):
+    if not permissions.may_use_gain(user):
         raise Http404
     return user
 

@@ -32,14 +32,6 @@ def can_view_group(user: Any, group: Group) -> bool:
     return can_keep_register(user, group.organisation)
 
 
-def can_edit_group(user: Any, group: Group) -> bool:
-    return can_keep_register(user, group.organisation)
-
-
-def can_create_operation(user: Any) -> bool:
-    return organisation_of(user) is not None
-
-
 def can_manage_operation(user: Any, operation: JointOperation) -> bool:
     own = organisation_of(user)
     return own is not None and own.pk == operation.lead_organisation_id

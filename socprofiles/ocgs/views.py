@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from socprofiles.accounts import permissions as account_permissions
 from socprofiles.accounts.models import Organisation, User
-from socprofiles.accounts.selectors import partnerships_for_user
+from socprofiles.accounts.selectors import organisations_list, partnerships_for_user
 from socprofiles.core.classification import Classification, Marking
 from socprofiles.core.exceptions import ServiceError
 from socprofiles.morile.engine import get_model
@@ -118,7 +119,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Group {group.reference} is added.")
             return redirect(group)
-    groups = selectors.groups_for(user=user).prefetch_related("members")
+    groups = selectors.groups_for(user=user).annotate(member_count=Count("members"))
     return render(
         request,
         "ocgs/group_list.html",
@@ -457,7 +458,7 @@ def operation_list(request: HttpRequest) -> HttpResponse:
 
 
 def _active_organisations() -> list[Organisation]:
-    return list(Organisation.objects.filter(is_active=True).order_by("name"))
+    return list(organisations_list().order_by("name"))
 
 
 @login_required

@@ -126,7 +126,6 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "How vulnerable residents say they are to fraud and online crime (the public "
         "self-assessment), and the concerns partners referred for safeguarding, diversion or "
         "disruption, by area, with what came of them.",
-        tables=("self_assessment", "referrals"),
     ),
     SectionSpec(
         "delivery", "Delivery since the last profile", "theme",

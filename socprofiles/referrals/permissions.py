@@ -19,7 +19,11 @@ from __future__ import annotations
 from typing import Any
 
 from socprofiles.accounts.models import Partnership, PartnershipRole
-from socprofiles.accounts.permissions import CONTRIBUTOR_ROLES, partnership_role
+from socprofiles.accounts.permissions import (
+    CONTRIBUTOR_ROLES,
+    can_view_partnership,
+    partnership_role,
+)
 
 from .models import Referral, Status
 
@@ -93,4 +97,4 @@ can_close = can_triage
 
 
 def can_view_counts(user: Any, partnership: Partnership) -> bool:
-    return _role(user, partnership) is not None
+    return can_view_partnership(user, partnership)

@@ -10,11 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from socprofiles.accounts.models import Partnership
-from socprofiles.accounts.permissions import CONTRIBUTOR_ROLES, partnership_role
+from socprofiles.accounts.permissions import (
+    CONTRIBUTOR_ROLES,
+    can_view_partnership,
+    partnership_role,
+)
 
 
 def can_view_results(user: Any, partnership: Partnership) -> bool:
-    return partnership.is_active and partnership_role(user, partnership) is not None
+    return can_view_partnership(user, partnership)
 
 
 def can_set_districts(user: Any, partnership: Partnership) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,18 +81,13 @@ class Submission:
 
 
 def result_record(
-    *, model: Model, answers: Mapping[str, str], district: str, today: dt.date | None = None
-) -> tuple[Result, Segment]:
-    """Score the answers and keep only the aggregate: segment, model, district, date."""
-    try:
-        scored = model.score(answers)
-    except AnswersError as error:
-        raise ServiceError(f"The answers are not complete: {error}.") from None
-    result = Result.objects.create(
-        segment=scored.segment.key, model=scored.model, postcode_district=clean_district(district),
+    *, segment: str, model: str, district: str, today: dt.date | None = None
+) -> Result:
+    """Keep only the aggregate of a scored self-assessment: segment, model, district, date."""
+    return Result.objects.create(
+        segment=segment, model=model, postcode_district=clean_district(district),
         completed_on=today or timezone.localdate(),
     )  # fmt: skip
-    return result, scored.segment
 
 
 def assessment_submit(
@@ -107,7 +102,7 @@ def assessment_submit(
     if state.started is None or state.seconds_since_start() < settings.SELF_ASSESSMENT_MIN_SECONDS:
         return Submission(None, recorded=False, refusal=TOO_FAST)
     try:
-        segment = model.score(state.answers).segment
+        scored = model.score(state.answers)
     except AnswersError as error:
         raise ServiceError(f"The answers are not complete: {error}.") from None
     refusal = ""
@@ -115,11 +110,9 @@ def assessment_submit(
         refusal = SESSION_LIMIT
     elif not _take_minute_slot():
         refusal = BUSY
+    segment = scored.segment
     if not refusal:
-        with transaction.atomic():
-            _result, segment = result_record(
-                model=model, answers=state.answers, district=state.district or ""
-            )
+        result_record(segment=segment.key, model=scored.model, district=state.district or "")
         state.submitted += 1
     state.result = segment.key
     state.clear_answers()

@@ -4,29 +4,20 @@ promise: secrets from the environment, secure cookies, HSTS, a strict CSP, JSON 
 from __future__ import annotations
 
 import json
-import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from .live import ROOT, production_env
 
 
 def _production_env(tmp_path: Path) -> dict[str, str]:
-    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; no deployment has it.
-    dropped = {"DATABASE_URL", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {k: v for k, v in os.environ.items() if k not in dropped}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(64),
+    return production_env(
+        tmp_path, f"sqlite:///{tmp_path}/deploy.sqlite3",
         ALLOWED_HOSTS="soc.example.police.uk",
         CSRF_TRUSTED_ORIGINS="https://soc.example.police.uk",
-        DATABASE_URL=f"sqlite:///{tmp_path}/deploy.sqlite3",
-        SOCPROFILES_VAR_DIR=str(tmp_path),
-    )
-    return env
+    )  # fmt: skip
 
 
 def _settings(tmp_path: Path) -> dict[str, Any]:

@@ -120,6 +120,12 @@ def test_the_api(persona: str, people: People, referral: Referral,
                          content_type="application/json")  # fmt: skip
     expected = 401 if unauthenticated else ACTS[persona]
     assert triage.status_code == expected, f"{persona}: {triage.status_code}"
+    # Assigning is the coordinator's: the owning agency sees the triage but cannot move it.
+    assign = client.post(f"/api/referrals/{referral.pk}/assign",
+                         data=json.dumps({"owner_agency": people.nhs.slug,
+                                          "route": "op_signature"}),
+                         content_type="application/json")  # fmt: skip
+    assert assign.status_code == expected, f"{persona}: assign {assign.status_code}"
     close = client.post(f"/api/referrals/{referral.pk}/close",
                         data=json.dumps({"outcome": "safeguarded"}),
                         content_type="application/json")  # fmt: skip

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django_otp.oath import totp
+from playwright.sync_api import expect
 
 from conftest import World
 from socprofiles.accounts.tests.factories import TEST_PASSWORD, TOTPDeviceFactory
@@ -46,7 +47,7 @@ def test_sign_in_with_two_factor_and_visit_the_home_page(
     page.get_by_label("User name").fill("owner")
     page.get_by_label("Password").fill("wrong-password-here")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     _assert_accessible(page, "sign-in page with an error")
 
     page.get_by_label("User name").fill("owner")
@@ -59,8 +60,8 @@ def test_sign_in_with_two_factor_and_visit_the_home_page(
     page.get_by_label("Security code").fill(f"{code:06d}")
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{live_server.url}/")
-    assert page.get_by_role("heading", name="Your partnerships").is_visible()
-    assert page.get_by_role("link", name=world.partnership.name).is_visible()
+    expect(page.get_by_role("heading", name="Your partnerships")).to_be_visible()
+    expect(page.get_by_role("link", name=world.partnership.name)).to_be_visible()
     _assert_accessible(page, "home page")
 
     # GOV.UK Frontend's JavaScript ran (loaded from our own static files, not a CDN).
@@ -96,7 +97,7 @@ def test_sign_in_with_two_factor_and_visit_the_home_page(
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/")
-    assert page.get_by_text("You have signed out.").is_visible()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
 
 
 def test_first_sign_in_sets_up_an_authenticator(live_server: Any, page: Any, world: World) -> None:
@@ -105,7 +106,7 @@ def test_first_sign_in_sets_up_an_authenticator(live_server: Any, page: Any, wor
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/accounts/two-factor/setup/**")
-    assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
+    expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
     _assert_accessible(page, "two-factor set-up page")
 
 
@@ -147,7 +148,7 @@ def test_the_threat_picture_renders_its_map_and_figures(
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/partnerships/{fixtures.DEMO_SLUG}/analysis/")
-    assert page.get_by_role("heading", name="Priority locations").is_visible()
+    expect(page.get_by_role("heading", name="Priority locations")).to_be_visible()
     # Leaflet drew the LSOAs from the page's GeoJSON (no tiles, nothing from the internet).
     page.wait_for_selector("#analysis-map[data-loaded='389']", timeout=20_000)
     assert page.locator("#analysis-map path.leaflet-interactive").count() >= 389
@@ -199,7 +200,7 @@ def test_a_profile_goes_from_commissioning_to_published_to_review_due(
     step("Send to partners for clearance", "Consultation")
     # Publishing before the council has cleared its data is refused, with the reason.
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("Still to clear: Test Council (awaiting decision)").is_visible()
+    expect(page.get_by_text("Still to clear: Test Council (awaiting decision)")).to_be_visible()
 
     # The council's member clears the section that uses its data, in their own session.
     council = browser.new_context()
@@ -209,12 +210,12 @@ def test_a_profile_goes_from_commissioning_to_published_to_review_due(
     other.goto(f"{live_server.url}/profiles/{profile.pk}/")
     other.get_by_label("Clear for publication").check()
     other.get_by_role("button", name="Record decision").click()
-    assert other.get_by_text("Test Council's decision is recorded.").is_visible()
+    expect(other.get_by_text("Test Council's decision is recorded.")).to_be_visible()
     council.close()
 
     step("Publish", "Published")
     page.get_by_role("link", name="Version 1", exact=True).click()
-    assert page.get_by_role("heading", name="1. Summary").is_visible()
+    expect(page.get_by_role("heading", name="1. Summary")).to_be_visible()
     _assert_accessible(page, "published version")
     page.get_by_role("link", name="Back to the profile").click()
     step("Start delivery of the action plan", "Delivering")
@@ -258,18 +259,18 @@ def test_wider_sharing_from_request_to_revocation(
     last_day = timezone.localdate() + dt.timedelta(days=90)
     member.get_by_label("Last day of access").fill(last_day.isoformat())
     member.get_by_role("button", name="Ask to share").click()
-    assert member.get_by_text("The request is with the profile's owner.").is_visible()
+    expect(member.get_by_text("The request is with the profile's owner.")).to_be_visible()
     member_context.close()
 
     owner_context, owner = session(world.owner)
     owner.goto(sharing_url)
     owner.get_by_role("button", name="Agree as owner").first.click()
-    assert owner.get_by_text("Owner agreed; waiting for the partnership").first.is_visible()
+    expect(owner.get_by_text("Owner agreed; waiting for the partnership").first).to_be_visible()
 
     chair_context, chair = session(world.chair)
     chair.goto(sharing_url)
     chair.get_by_role("button", name="Approve for the partnership").first.click()
-    assert chair.get_by_text("Recorded: approved.").is_visible()
+    expect(chair.get_by_text("Recorded: approved.")).to_be_visible()
     _assert_accessible(chair, "sharing page after approval")
     chair_context.close()
 
@@ -277,13 +278,13 @@ def test_wider_sharing_from_request_to_revocation(
     outsider.goto(f"{live_server.url}/profiles/shared/")
     outsider.get_by_role("link", name=profile.title).click()
     outsider.get_by_role("link", name="Version 1", exact=True).click()
-    assert outsider.get_by_role("heading", name="1. Summary").is_visible()
+    expect(outsider.get_by_role("heading", name="1. Summary")).to_be_visible()
     _assert_accessible(outsider, "a shared profile's version")
 
     owner.goto(sharing_url)
     owner.get_by_label("Reason to revoke").first.fill("The operation has closed.")
     owner.get_by_role("button", name="Revoke access").first.click()
-    assert owner.get_by_text("Recorded: revoked.").is_visible()
+    expect(owner.get_by_text("Recorded: revoked.")).to_be_visible()
     owner_context.close()
 
     assert outsider.goto(version_url).status == 404
@@ -312,14 +313,14 @@ def test_a_recommendation_becomes_a_completed_action(
     page.get_by_role(
         "button", name=f"Make actions from the recommendations of “{profile.title}”"
     ).click()
-    assert page.get_by_text("1 action(s) made from the recommendations.").is_visible()
+    expect(page.get_by_text("1 action(s) made from the recommendations.")).to_be_visible()
     page.get_by_role("link", name="Warn repeat fraud victims").click()
     page.get_by_label("Test Council").check()
     page.get_by_label("Named owner").select_option(
         label=f"{world.member.display_name} (Test Council)"
     )
     page.get_by_role("button", name="Save the action").click()
-    assert page.get_by_text("The action is saved.").is_visible()
+    expect(page.get_by_text("The action is saved.")).to_be_visible()
     page.get_by_text("Add a milestone").click()
     page.get_by_label("Milestone").fill("Victims identified from the fraud reports")
     page.get_by_label("Due").fill("2027-01-31")
@@ -338,7 +339,7 @@ def test_a_recommendation_becomes_a_completed_action(
     member.get_by_label("What has happened").fill("Every repeat victim was visited and warned.")
     member.get_by_label("Evidence").fill("Visit log of 42 households.")
     member.get_by_role("button", name="Add the update").click()
-    assert member.get_by_text("The update is recorded.").is_visible()
+    expect(member.get_by_text("The update is recorded.")).to_be_visible()
     _assert_accessible(member, "action page after completion")
     council.close()
     action.refresh_from_db()
@@ -395,7 +396,7 @@ def test_gain_request_answers_hit_or_no_hit_and_the_holder_discloses(
     page.get_by_label("Purpose").fill("Address history for a joint visit.")
     page.get_by_label("Legal gateway").fill("Crime and Disorder Act 1998 s115")
     page.get_by_role("button", name="Ask to disclose").click()
-    assert page.get_by_text("Asked Test Council to disclose.").is_visible()
+    expect(page.get_by_text("Asked Test Council to disclose.")).to_be_visible()
 
     council = browser.new_context()
     member = council.new_page()
@@ -404,13 +405,13 @@ def test_gain_request_answers_hit_or_no_hit_and_the_holder_discloses(
     member.goto(f"{live_server.url}/gain/disclosures/")
     _assert_accessible(member, "disclosure requests")
     member.locator("tbody a").first.click()
-    assert member.get_by_role("heading", name="Your records the engine matched").is_visible()
+    expect(member.get_by_role("heading", name="Your records the engine matched")).to_be_visible()
     assert "COU-" in member.content() and "Exact match on surname" in member.content()
     _assert_accessible(member, "disclosure request")
     member.get_by_label("Approve").check()
     member.get_by_label("What is shared").fill("Two previous addresses, by secure e-mail.")
     member.get_by_role("button", name="Record").click()
-    assert member.get_by_text("The decision is recorded.").is_visible()
+    expect(member.get_by_text("The decision is recorded.")).to_be_visible()
     council.close()
     disclosure = Disclosure.objects.get()
     assert disclosure.status == "approved" and disclosure.decided_by == world.member
@@ -433,7 +434,7 @@ def _answer_the_self_assessment(page: Any, live_server: Any, check: Any) -> None
         check(page, f"question {number}")
         if number == 1:  # a question left unanswered: the error summary and message
             page.get_by_role("button", name="Continue").click()
-            assert page.get_by_role("heading", name="There is a problem").is_visible()
+            expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
             check(page, "question 1 with an error")
         label = question.answer(answers[question.key]).label  # type: ignore[union-attr]
         page.get_by_label(label, exact=True).check()
@@ -442,7 +443,7 @@ def _answer_the_self_assessment(page: Any, live_server: Any, check: Any) -> None
     check(page, "postcode district page")
     page.get_by_label("What is the first part of your postcode?").fill("DH1 3LE")
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("Enter only the first part of your postcode").first.is_visible()
+    expect(page.get_by_text("Enter only the first part of your postcode").first).to_be_visible()
     check(page, "postcode district page with an error")
     page.get_by_label("What is the first part of your postcode?").fill("DH1")
     page.get_by_role("button", name="Continue").click()
@@ -450,7 +451,7 @@ def _answer_the_self_assessment(page: Any, live_server: Any, check: Any) -> None
     check(page, "check your answers")
     page.get_by_role("button", name="Submit and see your advice").click()
     page.wait_for_url("**/self-assessment/result/")
-    assert page.get_by_role("heading", name="Worried but unprotected").is_visible()
+    expect(page.get_by_role("heading", name="Worried but unprotected")).to_be_visible()
     check(page, "advice page")
 
 
@@ -506,7 +507,7 @@ def test_a_partner_refers_and_the_coordinator_triages_assigns_and_closes(
         "An older man says a caller from his 'bank' asked him to buy gift cards."
     )
     member.get_by_role("button", name="Submit the referral").click()
-    assert member.get_by_text("is submitted to the partnership's coordinators").is_visible()
+    expect(member.get_by_text("is submitted to the partnership's coordinators")).to_be_visible()
     _assert_accessible(member, "referral as its referrer")
     referral = Referral.objects.get()
 
@@ -522,15 +523,15 @@ def test_a_partner_refers_and_the_coordinator_triages_assigns_and_closes(
     page.get_by_role("group", name="Victim vulnerability").get_by_label("3: Vulnerable").check()
     page.get_by_role("group", name="Confidence").get_by_label("3: High").check()
     page.get_by_role("button", name="Save the triage").click()
-    assert page.get_by_text("is triaged: medium risk").is_visible()
+    expect(page.get_by_text("is triaged: medium risk")).to_be_visible()
     page.get_by_label("Owning agency").select_option(label="Test Council")
     page.get_by_label("Op Signature fraud victim support").check()
     page.get_by_role("button", name="Assign").click()
-    assert page.get_by_text("is assigned to Test Council").is_visible()
+    expect(page.get_by_text("is assigned to Test Council")).to_be_visible()
     _assert_accessible(page, "referral as a coordinator")
     page.get_by_label("Safeguarding or support in place").check()
     page.get_by_role("button", name="Close the referral").click()
-    assert page.get_by_text("is closed").is_visible()
+    expect(page.get_by_text("is closed")).to_be_visible()
     page.goto(f"{live_server.url}/partnerships/{slug}/referrals/counts/")
     _assert_accessible(page, "referral counts")
     page.goto(f"{live_server.url}/partnerships/{slug}/self-assessment/")
@@ -541,7 +542,7 @@ def test_a_partner_refers_and_the_coordinator_triages_assigns_and_closes(
     _assert_accessible(page, "action plan dashboard with referrals")
 
     member.reload()
-    assert member.get_by_text("Safeguarding or support in place, closed").is_visible()
+    expect(member.get_by_text("Safeguarding or support in place, closed")).to_be_visible()
     council.close()
     referral.refresh_from_db()
     assert (referral.status, referral.rating, referral.route) == ("closed", "medium",

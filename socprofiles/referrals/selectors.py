@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from socprofiles.accounts.models import Area, AreaKind, Partnership
+from socprofiles.core.disclosure import suppressed
 
 from . import permissions
 from .models import Category, Outcome, Referral, Status
@@ -119,14 +120,6 @@ def counts(
         statuses=[str(label) for _v, label in Status.choices], by_category=by_category,
         by_area=by_area, outcomes=outcomes,
     )  # fmt: skip
-
-
-def suppressed(value: Any, threshold: int = 5) -> Any:
-    """A count of 1 to threshold-1 as "fewer than 5", for documents shared beyond the
-    partnership (primary suppression only: see docs/how-to/referrals.md)."""
-    if isinstance(value, int) and 0 < value < threshold:
-        return f"<{threshold}"
-    return value
 
 
 def profile_tables(

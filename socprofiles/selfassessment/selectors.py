@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count
 
 from socprofiles.accounts.models import Area, AreaKind, Partnership
+from socprofiles.core.disclosure import SUPPRESS_BELOW, suppressed
 
 from .models import PostcodeDistrict, Result
 from .scoring import Model, default_model
@@ -128,13 +129,6 @@ def distribution(
     )  # fmt: skip
 
 
-SUPPRESS_BELOW = 5
-
-
-def _suppressed(value: int) -> Any:
-    return f"<{SUPPRESS_BELOW}" if 0 < value < SUPPRESS_BELOW else value
-
-
 def profile_tables(
     *, partnership: Partnership, start: dt.date | None = None, end: dt.date | None = None
 ) -> dict[str, Any]:
@@ -146,9 +140,9 @@ def profile_tables(
     if not found.total.respondents:
         return {"tables": [], "notes": []}
     when = f"{start:%-d %B %Y} to {end:%-d %B %Y}" if start and end else "all results to date"
-    rows = [[label, *[_suppressed(a.counts.get(key, 0)) for a in areas]]
+    rows = [[label, *[suppressed(a.counts.get(key, 0)) for a in areas]]
             for key, label in found.segments]  # fmt: skip
-    rows.append(["Respondents", *[_suppressed(a.respondents) for a in areas]])
+    rows.append(["Respondents", *[suppressed(a.respondents) for a in areas]])
     columns = ["Segment", *[a.name if a.kind != "partnership" else "Whole partnership"
                             for a in areas]]  # fmt: skip
     share = found.total.share

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from socprofiles.accounts.models import Area, AreaKind, Organisation, Partnership
 from socprofiles.audit.services import audit_log
+from socprofiles.core import postcodes
 from socprofiles.core.exceptions import ServiceError
 from socprofiles.morile.services import tactical_score
 
@@ -33,8 +34,6 @@ from .models import Category, Outcome, Rating, Referral, Route, Status
 HIGH_FROM, MEDIUM_FROM = 48.0, 16.0
 MAX_DESCRIPTION = 5000
 _ONS_CODE = re.compile(r"^[EWSN]\d{8}$")
-_DISTRICT = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
-_FULL_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
 PLACE_KINDS = (AreaKind.LSOA, AreaKind.WARD, AreaKind.MSOA, AreaKind.LOCAL_AUTHORITY)
 
 
@@ -78,7 +77,7 @@ def place_resolve(*, partnership: Partnership, where: str) -> tuple[Area | None,
     """Where the concern is: an LSOA, ward, MSOA or local authority code in the
     partnership's area, or a postcode district. A full postcode is refused: the district
     is enough to count and route a referral, and the description holds any address."""
-    text = re.sub(r"\s+", "", str(where or "")).upper()
+    text = postcodes.compact(where)
     if not text:
         raise ServiceError("Say where: a postcode district like DH1, or an area code.",
                            field="where")  # fmt: skip
@@ -91,13 +90,14 @@ def place_resolve(*, partnership: Partnership, where: str) -> tuple[Area | None,
         if area is None or not _within(area, partnership.area):
             raise ServiceError(f"{text} is not an area in the partnership's area.", field="where")
         return area, ""
-    if _FULL_POSTCODE.match(text):
-        raise ServiceError("Give only the postcode district (like DH1), not a full postcode; "
-                           "put any address in the description.", field="where")  # fmt: skip
-    if _DISTRICT.match(text):
-        return None, text
-    raise ServiceError("Give a postcode district like DH1, or an LSOA, ward or local "
-                       "authority code like E01012345.", field="where")  # fmt: skip
+    district = postcodes.clean_district(
+        text, field="where",
+        full_postcode="Give only the postcode district (like DH1), not a full postcode; put "
+        "any address in the description.",
+        not_a_district="Give a postcode district like DH1, or an LSOA, ward or local authority "
+        "code like E01012345.",
+    )  # fmt: skip
+    return None, district
 
 
 def _next_reference(partnership: Partnership) -> str:

@@ -10,7 +10,6 @@ per-minute counter shared by everyone (in the cache), never an address or an ide
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from django.utils import timezone
 
 from socprofiles.accounts.models import Area, Partnership
 from socprofiles.audit.services import audit_log
+from socprofiles.core import postcodes
 from socprofiles.core.exceptions import ServiceError
 
 from . import permissions
@@ -32,9 +32,6 @@ from .scoring import AnswersError, Model, Segment, default_model
 from .selectors import local_authorities_of
 from .state import State
 
-# The outward code of a UK postcode: one or two letters, a digit, then a digit or letter.
-_DISTRICT = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
-_FULL_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
 MINUTE_KEY = "selfassessment:submissions:{minute}"
 
 # Why a submission was refused. "bot" and "too_fast" are not scored at all; "session_limit"
@@ -45,20 +42,12 @@ BOT, TOO_FAST, SESSION_LIMIT, BUSY = "bot", "too_fast", "session_limit", "busy"
 def clean_district(raw: str) -> str:
     """A postcode district such as "DH1" (upper case, no spaces), or "" when none is given.
     A full postcode is refused, not cut down: the respondent learns not to give one."""
-    text = re.sub(r"\s+", "", str(raw or "")).upper()
-    if not text:
-        return ""
-    if _FULL_POSTCODE.match(text):
-        raise ServiceError(
-            "Enter only the first part of your postcode, like DH1, not your full postcode",
-            field="district",
-        )
-    if not _DISTRICT.match(text):
-        raise ServiceError(
-            "Enter the first part of a postcode, like DH1 or DL3, or leave it blank",
-            field="district",
-        )
-    return text
+    return postcodes.clean_district(
+        raw, field="district",
+        full_postcode="Enter only the first part of your postcode, like DH1, not your full "
+        "postcode",
+        not_a_district="Enter the first part of a postcode, like DH1 or DL3, or leave it blank",
+    )  # fmt: skip
 
 
 def _take_minute_slot() -> bool:

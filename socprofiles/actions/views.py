@@ -22,7 +22,7 @@ from socprofiles.audit.services import audit_log
 from socprofiles.core.classification import OFFICIAL
 from socprofiles.core.csvsafe import csv_text
 from socprofiles.core.exceptions import ServiceError
-from socprofiles.referrals.selectors import counts as referral_counts
+from socprofiles.referrals.selectors import status_counts as referral_status_counts
 
 from . import exports, permissions, selectors, services
 from .forms import ActionForm, DisruptionForm, ImportForm, MilestoneForm, ProgressForm
@@ -302,7 +302,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "partnership": partnership,
             "data": selectors.dashboard(partnership=partnership),
             # Prevent and Protect delivery: partner referrals (socprofiles.referrals).
-            "referrals": referral_counts(partnership=partnership),
+            "referrals": referral_status_counts(partnership=partnership),
             "classification": OFFICIAL,
         },
     )

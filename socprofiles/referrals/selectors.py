@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from socprofiles.accounts.models import Area, AreaKind, Partnership
@@ -68,13 +69,57 @@ def area_label(referral: Referral, districts: dict[str, Area | None]) -> str:
 
 
 @dataclass
-class Counts:
+class StatusCounts:
     total: int
-    columns: list[str]  # categories, for the area and outcome tables
     statuses: list[str]
     by_category: list[list[Any]]  # category, per status..., total
+
+
+@dataclass
+class Counts(StatusCounts):
+    columns: list[str]  # categories, for the area and outcome tables
     by_area: list[list[Any]]  # local authority, per category..., total
     outcomes: list[list[Any]]  # outcome, per category..., total
+
+
+def _received(
+    partnership: Partnership, start: dt.date | None, end: dt.date | None
+) -> QuerySet[Referral]:
+    found = Referral.objects.filter(partnership=partnership)
+    if start is not None:
+        found = found.filter(created_at__date__gte=start)
+    if end is not None:
+        found = found.filter(created_at__date__lte=end)
+    return found
+
+
+def _status_counts(tally: Mapping[tuple[str, str], int]) -> StatusCounts:
+    """The category by status table from the number of referrals of each (category, status)."""
+    status_keys = [v for v, _l in Status.choices]
+    by_category = []
+    for key, label in Category.choices:
+        cells = [tally.get((key, s), 0) for s in status_keys]
+        total = sum(n for (category, _s), n in tally.items() if category == key)
+        by_category.append([str(label), *cells, total])
+    return StatusCounts(
+        total=sum(tally.values()), statuses=[str(label) for _v, label in Status.choices],
+        by_category=by_category,
+    )  # fmt: skip
+
+
+def status_counts(
+    *, partnership: Partnership, start: dt.date | None = None, end: dt.date | None = None
+) -> StatusCounts:
+    """Referrals received from start to end (inclusive, either open) by category and
+    status, counted by the database without loading a referral (the action plan's
+    dashboard)."""
+    found = (
+        _received(partnership, start, end)
+        .order_by()
+        .values_list("category", "status")
+        .annotate(n=Count("pk"))
+    )
+    return _status_counts({(category, status): n for category, status, n in found})
 
 
 def counts(
@@ -84,23 +129,13 @@ def counts(
     status, by local authority and category, and closed ones by outcome and category."""
     from socprofiles.selfassessment.selectors import district_authorities
 
-    found = Referral.objects.filter(partnership=partnership).select_related(
-        "area__parent__parent__parent"
+    referrals = list(
+        _received(partnership, start, end).select_related("area__parent__parent__parent")
     )
-    if start is not None:
-        found = found.filter(created_at__date__gte=start)
-    if end is not None:
-        found = found.filter(created_at__date__lte=end)
-    referrals = list(found)
     districts = district_authorities(partnership=partnership)
     categories = [str(label) for _v, label in Category.choices]
     category_keys = [v for v, _l in Category.choices]
-    status_keys = [v for v, _l in Status.choices]
-    by_category = []
-    for key, label in Category.choices:
-        mine = Counter(r.status for r in referrals if r.category == key)
-        by_category.append([str(label), *[mine.get(s, 0) for s in status_keys],
-                            sum(mine.values())])  # fmt: skip
+    by_status = _status_counts(Counter((r.category, r.status) for r in referrals))
     areas: dict[str, Counter[str]] = {}
     for referral in referrals:
         areas.setdefault(area_label(referral, districts), Counter())[referral.category] += 1
@@ -116,9 +151,8 @@ def counts(
             outcomes.append([str(label), *[mine.get(c, 0) for c in category_keys],
                              sum(mine.values())])  # fmt: skip
     return Counts(
-        total=len(referrals), columns=categories,
-        statuses=[str(label) for _v, label in Status.choices], by_category=by_category,
-        by_area=by_area, outcomes=outcomes,
+        total=by_status.total, statuses=by_status.statuses, by_category=by_status.by_category,
+        columns=categories, by_area=by_area, outcomes=outcomes,
     )  # fmt: skip
 
 

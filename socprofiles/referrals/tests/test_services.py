@@ -191,6 +191,33 @@ def test_counts_by_category_local_authority_and_outcome(people: People) -> None:
     assert nothing == {"tables": [], "notes": []}
 
 
+def test_the_dashboard_counts_are_made_by_the_database(
+    people: People, django_assert_num_queries: Any
+) -> None:
+    first = _refer(people, category="fraud_victim")
+    _refer(people, category="fraud_victim")
+    _refer(people, category="business")
+    services.referral_triage(actor=people.coordinator, referral=first, answers=TACTICAL)
+    services.referral_submit(
+        actor=None, partnership=people.other_partnership, category="business", where="NE1",
+        description="A car wash paying staff in cash and housing them on site.",
+        organisation=people.other_partnership.lead_organisation,
+    )  # fmt: skip
+    with django_assert_num_queries(1):  # one grouped count, no referral loaded
+        found = selectors.status_counts(partnership=people.partnership)
+    full = selectors.counts(partnership=people.partnership)
+    assert (found.total, found.statuses, found.by_category) == (
+        full.total, full.statuses, full.by_category)  # fmt: skip
+    rows = {row[0]: row[1:] for row in found.by_category}
+    assert found.total == 3 and found.statuses == ["Submitted", "Triaged", "Assigned", "Closed"]
+    assert rows["Vulnerable fraud victim (Op Signature)"] == [1, 1, 0, 0, 2]
+    assert rows["Business being used by criminals"] == [1, 0, 0, 0, 1]
+    assert rows["Premises of concern"] == [0, 0, 0, 0, 0]
+    before = selectors.status_counts(partnership=people.partnership, start=dt.date(2020, 1, 1),
+                                     end=dt.date(2020, 2, 1))  # fmt: skip
+    assert before.total == 0 and all(row[1:] == [0] * 5 for row in before.by_category)
+
+
 def test_the_action_plan_dashboard_shows_referrals(people: People, client_as: Any) -> None:
     _refer(people, category="exploitation")
     page = client_as("other_partner").get(

@@ -1,17 +1,20 @@
 """Set-based checks and summaries of the rows a file brought into a fact table.
 
-After a fast load, one grouped query over the new rows returns the distinct months,
-forces, crime types and LSOA codes with their counts and coordinate ranges. Checking those
-distinct values in Python validates every row at the cost of a few thousand groups; any
-doubt sends the file down the general path, which names each bad row. The same summary
-gives the counts by month and type that the data file records.
+A summary holds the distinct months, forces, categories and LSOA codes of a file's rows
+with their counts. Checking those distinct values in Python validates every row at the
+cost of a few thousand groups; any doubt sends the file down the general path, which
+names each bad row. The same summary gives the counts by month and type that the data
+file records. The fast path tallies it as the rows stream to the database (Tally); the
+general path, and a file whose duplicates were removed, ask the database (summarise).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection
@@ -24,6 +27,14 @@ _SHAPE = {
     "datasets_streetcrime": ("crime_type", "month"),
     "datasets_crimeoutcome": ("outcome_type", "month"),
     "datasets_stopsearch": ("object_of_search", "substr(searched_at, 1, 7)"),
+}
+
+# fact table -> the fields a tally reads: month (and how many of its characters), force,
+# category and LSOA (None where the table has none)
+_TALLY: dict[str, tuple[str, int | None, str | None, str, str | None]] = {
+    "datasets_streetcrime": ("month", None, "falls_within", "crime_type", "lsoa_code"),
+    "datasets_crimeoutcome": ("month", None, "falls_within", "outcome_type", "lsoa_code"),
+    "datasets_stopsearch": ("searched_at", 7, None, "object_of_search", None),
 }
 
 
@@ -43,6 +54,79 @@ class Summary:
             "by_month": self.by_month,
             "partitions": self.partitions,
         }
+
+
+class Tally:
+    """Counts by (month, force, category, LSOA) of the rows of a file, kept as the rows
+    stream past on their way to the database: the fast path's summary without reading
+    the rows back. `rows` passes them through; a row of the wrong width stops the load."""
+
+    def __init__(self, table: str, fields: list[str]) -> None:
+        month, chars, force, category, lsoa = _TALLY[table]
+        self.table = table
+        self.width = len(fields)
+        self.counts: dict[tuple[str, ...], int] = {}
+        at = fields.index
+        self._key: Any
+        if chars is None and force is not None and lsoa is not None:
+            self._key = itemgetter(at(month), at(force), at(category), at(lsoa))
+        else:
+            m, c = at(month), at(category)
+            self._key = lambda row: (row[m][:chars], "", row[c], "")
+
+    def rows(self, rows: Iterable[list[str]]) -> Iterator[list[str]]:
+        counts, key, width = self.counts, self._key, self.width
+        get = counts.get
+        for row in rows:
+            if len(row) != width:
+                raise ValueError(f"a row of {len(row)} fields where {width} were expected")
+            group = key(row)
+            counts[group] = get(group, 0) + 1
+            yield row
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def summary(self, first_id: int, last_id: int, out_of_range: int = 0) -> Summary:
+        """The summary the database would give for these rows (summarise), whose ids lie
+        from first_id to last_id."""
+        category = _SHAPE[self.table][0]
+        has_lsoa = _TALLY[self.table][4] is not None
+        builder = _Builder(has_lsoa, category)
+        if out_of_range:
+            builder.summary.problems.append(f"{out_of_range} coordinate(s) out of range")
+        by_category: dict[tuple[str, str, str], int] = defaultdict(int)
+        by_lsoa: dict[str, int] = defaultdict(int)
+        for (month, force, kind, lsoa), n in self.counts.items():
+            by_category[(month, force, kind)] += n
+            by_lsoa[lsoa] += n
+        for (month, force, kind), n in by_category.items():
+            builder.add(month, force, kind, None, 0, n, first_id, last_id)
+        if has_lsoa:
+            for lsoa, n in by_lsoa.items():
+                builder.add(None, None, None, lsoa, 1, n, first_id, last_id)
+        return builder.finish()
+
+
+def bad_coordinates(table: str, data_file_ids: list[int], after_id: int) -> dict[int, int]:
+    """SQLite only: rows whose coordinates are not numbers in range, by file. SQLite keeps
+    text that does not read as a number as text, even in a REAL column, and has no CHECK
+    constraints here (they cost more than the load); PostgreSQL's types and constraints
+    refuse such rows as they arrive."""
+    marks = ", ".join(["%s"] * len(data_file_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT data_file_id, count(*) FROM {table}
+                WHERE data_file_id IN ({marks}) AND id > %s
+                AND (typeof(longitude) NOT IN ('real', 'integer', 'null')
+                     OR typeof(latitude) NOT IN ('real', 'integer', 'null')
+                     OR longitude NOT BETWEEN -180 AND 180
+                     OR latitude NOT BETWEEN -90 AND 90)
+                GROUP BY 1""",  # noqa: S608 - names are ours
+            [*data_file_ids, after_id],
+        )
+        return dict(cursor.fetchall())
 
 
 def summarise(table: str, data_file_id: int, after_id: int = 0) -> Summary:
@@ -94,21 +178,9 @@ def summarise_many(table: str, data_file_ids: list[int], after_id: int = 0) -> d
                 params + params,
             )
             rows = cursor.fetchall()
-            # SQLite keeps text that does not read as a number as text, even in a REAL
-            # column, and has no CHECK constraints here (they cost more than the load).
-            cursor.execute(
-                f"""SELECT data_file_id, count(*) FROM {table} {where}
-                    AND (typeof(longitude) NOT IN ('real', 'integer', 'null')
-                         OR typeof(latitude) NOT IN ('real', 'integer', 'null')
-                         OR longitude NOT BETWEEN -180 AND 180
-                         OR latitude NOT BETWEEN -90 AND 90)
-                    GROUP BY 1""",  # noqa: S608 - names are ours
-                params,
-            )
-            bad_coordinates = dict(cursor.fetchall())
     builders = {file_id: _Builder(has_lsoa, category) for file_id in data_file_ids}
     if connection.vendor == "sqlite":
-        for file_id, count in bad_coordinates.items():
+        for file_id, count in bad_coordinates(table, data_file_ids, after_id).items():
             builders[file_id].summary.problems.append(f"{count} coordinate(s) out of range")
     for file_id, *values in rows:
         builders[file_id].add(*values)
@@ -131,8 +203,9 @@ class _Builder:
         if by_lsoa:  # the counts by LSOA
             if lsoa_code and not _LSOA.match(lsoa_code):
                 summary.problems.append(f"LSOA code {lsoa_code!r}")
-            if self.has_lsoa:
-                summary.lsoa_counts[lsoa_code or ""] = n
+            if self.has_lsoa:  # NULL and "" (a quoted empty value) are both "no LSOA"
+                key = lsoa_code or ""
+                summary.lsoa_counts[key] = summary.lsoa_counts.get(key, 0) + n
             return
         summary.rows += n
         summary.first_id = low if summary.first_id is None else min(summary.first_id, low)

@@ -2,18 +2,22 @@
 
 Fast path (police.uk fact tables, a file exactly as published): the database parses the
 file itself. PostgreSQL receives the bytes through COPY (FORMAT csv) with the file number
-in a transaction setting the table's default reads; SQLite receives csv.reader's rows
-straight through executemany, empty numbers turned to NULL in SQL. No per-row Python.
+in a transaction setting the table's default reads, while a thread parses the same file
+with Python's csv reader and tallies it; SQLite receives csv.reader's rows straight
+through executemany (empty values turned to NULL in SQL), tallied on the way. The tally
+(counts by month, force, category and LSOA) is the file's summary, so the rows are never
+read back; if the database and the tally disagree on the number of rows, the file takes
+the general path.
 
 General path (every other file, and any police.uk file the fast path cannot take): each
 row is cleaned in Python, bad rows are reported, and good rows are written in batches.
-Both paths end in the same set-based checks (checks.py), so they accept the same files.
+Both paths end in the same checks of the summary (checks.py), so they accept the same
+files.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +27,7 @@ from django.apps import apps
 from django.db import connection
 
 from .bulk import insert_rows
+from .checks import Tally
 from .errors import REPORT_LIMIT, ImportRefused, RowProblem
 from .sources import Source
 from .specs import Mapper, TableSpec
@@ -75,32 +80,89 @@ def _loaded(table: str, data_file_id: int, after: int, result: LoadResult) -> Lo
     return result
 
 
+@dataclass
+class FastLoad:
+    """What a fast load brought: its rows have ids above after_id and at most last_id
+    (bounds: on PostgreSQL another import's rows may lie between, told apart by the file
+    number), counted by the tally."""
+
+    after_id: int
+    last_id: int
+    tally: Tally
+
+
+_SEQUENCES: dict[str, str] = {}
+
+
+def _sequence(cursor: Any, table: str) -> str:
+    if table not in _SEQUENCES:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        _SEQUENCES[table] = cursor.fetchone()[0]
+    return _SEQUENCES[table]
+
+
+def _lines_sent(source: Source, copy: Any, progress: RowProgress | None) -> Iterator[str]:
+    """The file's lines, for the tally's csv reader; each chunk of bytes goes to COPY just
+    before its lines are read, so the server parses a chunk while Python tallies it."""
+    import codecs
+
+    decode = codecs.getincrementaldecoder("utf-8-sig")().decode
+    pending = b""
+    done = 0
+    for chunk in source.iter_bytes_without_repeated_headers():
+        copy.write(chunk)
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
+        data = pending + chunk
+        cut = data.rfind(b"\n") + 1
+        pending = data[cut:]
+        for line in decode(data[:cut]).split("\n")[:-1]:
+            yield line + "\n"
+    if pending:
+        yield decode(pending, final=True)
+
+
 def fast_copy(
     spec: TableSpec, source: Source, data_file_id: int, progress: RowProgress | None = None
-) -> int:
-    """Stream the file into its fact table; the database parses and type-checks it.
-    Returns the id the new rows come after (for finding them again on SQLite)."""
+) -> FastLoad:
+    """Stream the file into its fact table; the database parses and type-checks it, and
+    the rows are tallied on the way (for the summary). Raises if the database refuses a
+    row, or if the tally and the database do not agree on how many rows there were."""
     table = spec.target
     columns = ", ".join(spec.fields)
+    tally = Tally(table, spec.fields)
     if connection.vendor == "postgresql":
-        before = 0
-        done = 0
+        import csv
+
         with connection.cursor() as cursor:
+            sequence = _sequence(cursor, table)
+            # The session's next ids come after this one (the sequence hands each session
+            # blocks of ids, so the sequence's own last value says nothing about ours).
             cursor.execute(
-                "SELECT set_config('socprofiles.data_file', %s, true)", [str(data_file_id)]
+                "SELECT set_config('socprofiles.data_file', %s, true), nextval(%s)",
+                [str(data_file_id), sequence],
             )
+            after = int(cursor.fetchone()[1])
             with cursor.cursor.copy(
                 f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, HEADER true, ENCODING 'UTF8')"
             ) as copy:
-                for chunk in source.iter_bytes_without_repeated_headers():
-                    copy.write(chunk)
-                    done += len(chunk)
-                    if progress is not None:
-                        progress(done)
+                # The same bytes, read as the server reads them (strictly: a value with
+                # text after its closing quote stops the tally, and the general path
+                # takes the file).
+                reader = csv.reader(_lines_sent(source, copy, progress), strict=True)
+                next(reader, None)
+                for _ in tally.rows(reader):
+                    pass
+            copied = cursor.cursor.rowcount
+            last = after
+            if copied:
+                cursor.execute("SELECT currval(%s)", [sequence])
+                last = int(cursor.fetchone()[0])
     else:
         import csv
 
-        before = _max_id(table)
+        after = _max_id(table)
         # An empty field is NULL, as PostgreSQL's COPY (FORMAT csv) reads it; a required
         # column then refuses it and the general path names the row.
         placeholders = ", ".join("NULLIF(?, '')" for _ in spec.fields)
@@ -112,19 +174,26 @@ def fast_copy(
         # The driver's own cursor: Django's wrapper peeks at the rows with itertools.tee,
         # which would keep the whole file in memory.
         raw = connection.connection.cursor()
-        encoding = "utf-8-sig" if source.encoding.startswith("utf-8") else source.encoding
         try:
-            with io.TextIOWrapper(source.open_bytes(), encoding=encoding, newline="") as handle:
+            with source.text() as handle:
                 reader = csv.reader(handle)
                 next(reader, None)
                 rows: Iterable[list[str]] = reader
                 if source.repeated_headers:
                     header = source.header
                     rows = (r for r in reader if r != header)
-                raw.executemany(sql, rows)
+                raw.executemany(sql, tally.rows(rows))
         finally:
             raw.close()
-    return before
+        # One writer at a time (the transaction took the write lock): the new rows are the
+        # ids after the old maximum, one each.
+        last = _max_id(table)
+        copied = last - after
+    if copied != tally.total:
+        raise ValueError(
+            f"the database read {copied:,} rows and the tally {tally.total:,}: not the same file"
+        )
+    return FastLoad(after_id=after, last_id=last, tally=tally)
 
 
 # -- the general path --------------------------------------------------------------------

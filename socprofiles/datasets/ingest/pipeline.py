@@ -2,9 +2,10 @@
 
 open_source checks a file; its hash tells whether the data set already has it (then
 nothing changes); a loader writes its rows. Files the fast path can take are loaded as a
-batch in one transaction, each under its own savepoint: one summary query and one commit
-serve them all, and a file that fails its checks has its rows removed, whole, and goes to
-the general path, which names each bad row. Every other file runs in a transaction of its
+batch in one transaction, each under its own savepoint, each summarised by its tally; the
+files' records, their audit events and the commit are written once for the batch, and a
+file that fails its checks has its rows removed, whole, and goes to the general path,
+which names each bad row. Every other file runs in a transaction of its
 own. The checks, duplicate removal, counts and audit event commit with the rows.
 """
 
@@ -24,6 +25,7 @@ from django.utils import timezone
 from . import checks
 from .errors import ImportRefused
 from .loaders import (
+    FastLoad,
     LoadResult,
     fast_copy,
     fast_path_applies,
@@ -70,7 +72,6 @@ class _Pending:
     started: float
     spec: TableSpec | None = None
     source: Source | None = None
-    after_id: int = 0
     outcome: Outcome | None = None
     fast: bool = True
     options: dict[str, Any] = field(default_factory=dict)
@@ -98,7 +99,7 @@ def run_batch(
     """Import stored files (of one or more data sets), in order. Never raises for bad
     input: each data file records what happened to it."""
     say = progress or (lambda stage, done, total: None)
-    pending = [_start(data_file, options) for data_file in data_files]
+    pending = _start(data_files, options)
     fast: list[_Pending] = []
     seen: dict[tuple[Any, str], _Pending] = {}
     for item in pending:
@@ -112,13 +113,17 @@ def run_batch(
     return [item.outcome for item in pending]  # type: ignore[misc]
 
 
-def _start(data_file: DataFile, options: dict[str, Any]) -> _Pending:
-    from socprofiles.datasets.models import FileStatus
+def _start(data_files: list[DataFile], options: dict[str, Any]) -> list[_Pending]:
+    from socprofiles.datasets.models import DataFile, FileStatus
 
-    data_file.status = FileStatus.RUNNING
-    data_file.started_at = timezone.now()
-    data_file.save(update_fields=["status", "started_at"])
-    return _Pending(data_file=data_file, started=time.perf_counter(), options=options)
+    now = timezone.now()
+    DataFile.objects.filter(pk__in=[d.pk for d in data_files]).update(
+        status=FileStatus.RUNNING, started_at=now
+    )
+    started = time.perf_counter()
+    for data_file in data_files:
+        data_file.status, data_file.started_at = FileStatus.RUNNING, now
+    return [_Pending(data_file=d, started=started, options=options) for d in data_files]
 
 
 def _guard(item: _Pending, work: Callable[[], None]) -> None:
@@ -307,49 +312,85 @@ def _check_kind(spec: TableSpec, source: Source) -> None:
 
 
 def _load_fast_batch(items: list[_Pending], say: Progress) -> None:
+    from django.db import connection
+
+    from socprofiles.audit.services import audit_log_many
+
     with transaction.atomic():
-        loaded: list[_Pending] = []
+        loaded: list[tuple[_Pending, FastLoad]] = []
         for item in items:
             spec, source = item.spec, item.source
             assert spec is not None and source is not None
             data_file = item.data_file
             try:
                 with transaction.atomic():  # a savepoint: one file's failure is its own
-                    item.after_id = fast_copy(
+                    load = fast_copy(
                         spec,
                         source,
                         data_file.pk,
                         progress=_bytes_progress(say, data_file.size),
                     )
-                loaded.append(item)
+                loaded.append((item, load))
             except Exception as error:  # the database refused a row: the general path says which
                 logger.info("fast path failed for %s: %s", source.name, error)
         audits: list[Any] = []  # written together: one hold of the audit chain per batch
-        by_table: dict[str, list[_Pending]] = {}
-        for item in loaded:
-            by_table.setdefault(item.spec.target, []).append(item)  # type: ignore[union-attr]
+        saves: list[DataFile] = []  # and the files' records in one statement
+        imported = _Imported()
+        by_table: dict[str, list[tuple[_Pending, FastLoad]]] = {}
+        for item, load in loaded:
+            by_table.setdefault(item.spec.target, []).append((item, load))  # type: ignore[union-attr]
         for table, group in by_table.items():
             checks.refresh_brin(table)
-            summaries = checks.summarise_many(
-                table, [i.data_file.pk for i in group], min(i.after_id for i in group)
+            out_of_range = (
+                checks.bad_coordinates(
+                    table, [i.data_file.pk for i, _ in group], min(f.after_id for _, f in group)
+                )
+                if connection.vendor == "sqlite"
+                else {}
             )
-            for item in group:
-                summary = summaries[item.data_file.pk]
+            for item, load in group:
+                first, last = load.after_id + 1, load.last_id
+                summary = load.tally.summary(first, last, out_of_range.get(item.data_file.pk, 0))
                 if summary.problems:
                     logger.info("fast path declined %s: %s", item.data_file, summary.problems[0])
-                    checks.delete_rows(table, item.data_file.pk, summary.first_id, summary.last_id)
+                    checks.delete_rows(table, item.data_file.pk, first, last)
                     continue
+                empty = summary.rows == 0
                 result = LoadResult(
                     rows_read=summary.rows,
                     written=summary.rows,
-                    first_id=summary.first_id,
-                    last_id=summary.last_id,
+                    first_id=None if empty else first,
+                    last_id=None if empty else last,
                     summary=summary,
                 )
-                _complete(item, result, audits=audits)
-        from socprofiles.audit.services import audit_log_many
-
+                _complete(item, result, audits=audits, saves=saves, imported=imported)
+        _save_all(saves)
         audit_log_many(audits)
+
+
+def _save_all(data_files: list[DataFile]) -> None:
+    """data_file.save() for each, as one statement sent once with every file's values
+    (Django's bulk_update builds a CASE per field and costs more than the saves)."""
+    from django.db import connection
+
+    from socprofiles.datasets.models import DataFile
+
+    if not data_files:
+        return
+    meta = DataFile._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET "  # noqa: S608 - names are the model's
+        + ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        + f" WHERE {quote(meta.pk.column)} = %s"
+    )
+    rows = [
+        [f.get_db_prep_save(getattr(d, f.attname), connection) for f in fields] + [d.pk]
+        for d in data_files
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _bytes_progress(say: Progress, total: int) -> Callable[[int], None]:
@@ -416,8 +457,45 @@ def _load(
     )
 
 
-def _complete(item: _Pending, result: LoadResult, audits: list[Any] | None = None) -> None:
-    """Inside the import's transaction: duplicates, counts, the record and the audit."""
+class _Imported:
+    """Within one batch: each data set's imported files and the (force, month) partitions
+    they cover, read once (under the data set's lock) and kept up to date as the batch's
+    own files complete."""
+
+    def __init__(self) -> None:
+        self.by_dataset: dict[Any, list[tuple[int, set[tuple[str, str]]]]] = {}
+
+    def files(self, data_file: DataFile) -> list[tuple[int, set[tuple[str, str]]]]:
+        from socprofiles.datasets.models import DataFile, FileStatus
+
+        dataset_id = data_file.dataset_id
+        if dataset_id not in self.by_dataset:
+            _lock_dataset(dataset_id)
+            others = (
+                DataFile.objects.filter(dataset_id=dataset_id, status=FileStatus.IMPORTED)
+                .exclude(pk=data_file.pk)
+                .values_list("pk", "summary")
+            )
+            self.by_dataset[dataset_id] = [
+                (pk, {tuple(p) for p in (summary or {}).get("partitions", [])})
+                for pk, summary in others
+            ]
+        return self.by_dataset[dataset_id]
+
+    def add(self, data_file: DataFile) -> None:
+        partitions = {tuple(p) for p in (data_file.summary or {}).get("partitions", [])}
+        self.files(data_file).append((data_file.pk, partitions))
+
+
+def _complete(
+    item: _Pending,
+    result: LoadResult,
+    audits: list[Any] | None = None,
+    saves: list[DataFile] | None = None,
+    imported: _Imported | None = None,
+) -> None:
+    """Inside the import's transaction: duplicates, counts, the record and the audit.
+    With `saves`, the record is left for the caller to write (with others)."""
     from socprofiles.datasets.models import FileStatus
 
     data_file = item.data_file
@@ -434,7 +512,7 @@ def _complete(item: _Pending, result: LoadResult, audits: list[Any] | None = Non
     first = result.first_id
     if spec.target.startswith("datasets_") and first is not None:
         summary = result.summary or checks.summarise(spec.target, data_file.pk, first - 1)
-        removed = _remove_duplicates(spec, data_file, summary)
+        removed = _remove_duplicates(spec, data_file, summary, imported or _Imported())
         written -= removed
         duplicates += removed
         if removed:
@@ -449,7 +527,12 @@ def _complete(item: _Pending, result: LoadResult, audits: list[Any] | None = Non
     data_file.status = FileStatus.IMPORTED
     data_file.message = _message(data_file)
     item.outcome = _finish(data_file, item.started)
-    data_file.save()
+    if saves is None:
+        data_file.save()
+    else:
+        saves.append(data_file)
+    if imported is not None:
+        imported.add(data_file)
     _after_import(spec, dataset, data_file)
     _audit(
         data_file,
@@ -464,21 +547,14 @@ def _complete(item: _Pending, result: LoadResult, audits: list[Any] | None = Non
     )
 
 
-def _remove_duplicates(spec: TableSpec, data_file: DataFile, summary: checks.Summary) -> int:
+def _remove_duplicates(
+    spec: TableSpec, data_file: DataFile, summary: checks.Summary, imported: _Imported
+) -> int:
     """Drop rows an earlier file of this data set already brought (overlapping months)."""
-    from socprofiles.datasets.models import DataFile, FileStatus
-
-    _lock_dataset(data_file.dataset_id)
     mine = {tuple(p) for p in summary.partitions}
     overlapping: set[tuple[str, str]] = set()
     earlier: list[int] = []
-    others = (
-        DataFile.objects.filter(dataset_id=data_file.dataset_id, status=FileStatus.IMPORTED)
-        .exclude(pk=data_file.pk)
-        .values_list("pk", "summary")
-    )
-    for pk, other_summary in others:
-        theirs = {tuple(p) for p in (other_summary or {}).get("partitions", [])}
+    for pk, theirs in imported.files(data_file):
         common = mine & theirs
         if common:
             overlapping |= common  # type: ignore[arg-type]

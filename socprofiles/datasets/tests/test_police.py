@@ -244,3 +244,53 @@ def test_stop_and_search_imports_and_is_placed_by_coordinates(shared: Path, owne
             [data_file.pk],
         )
         assert cursor.fetchone()[0] == int((frame["Part of a policing operation"] == "True").sum())
+
+
+@pytest.mark.parametrize(
+    ("kind", "relative"),
+    [
+        ("police_street", "street/2022-01-durham-street.csv"),
+        ("police_street", "street/2022-01-btp-street.csv"),
+        ("police_street", "street/2018-01-avon-and-somerset-street.csv"),
+        ("police_outcomes", "outcomes/2018-01-bedfordshire-outcomes.csv"),
+        ("police_stop_search", "stop_and_search/2022-09-metropolitan-stop-and-search.csv"),
+    ],
+)
+def test_the_fast_paths_tally_is_what_the_database_holds(
+    shared: Path, owner, kind: str, relative: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The fast path counts the rows as they stream to the database instead of reading
+    them back: its summary must be the one the database gives for the rows it holds."""
+    from socprofiles.datasets.ingest import checks
+    from socprofiles.datasets.ingest.specs import BUILT_IN
+
+    dataset = make_dataset(kind, owner=owner)
+    data_file = import_one(dataset, shared / "police_uk" / relative)
+    assert data_file.status == FileStatus.IMPORTED, data_file.message
+    held = checks.summarise(BUILT_IN[kind].target, data_file.pk)
+    assert held.rows == data_file.imported > 0
+    assert data_file.summary == held.as_json()
+    if kind != "police_stop_search":
+        assert data_file.unplaced == held.lsoa_counts.get("", 0)
+    # The recorded id range holds every row of the file.
+    assert data_file.first_row_id is not None and data_file.last_row_id is not None
+    assert data_file.first_row_id <= (held.first_id or 0) <= (held.last_id or 0)
+    assert (held.last_id or 0) <= data_file.last_row_id
+
+
+def test_a_row_python_and_the_database_read_differently_still_imports(
+    shared: Path, owner, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A quoted value with text after its closing quote: PostgreSQL's COPY reads it, the
+    tally's strict reader does not; the file then takes the general path and imports."""
+    lines = DURHAM[2].read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    cells = lines[5].split(",")
+    cells[6] = '"On or near Odd Street" (rear)'
+    lines[5] = ",".join(cells)
+    odd = tmp_path / "2022-03-durham-street-odd.csv"
+    odd.write_text("".join(lines), encoding="utf-8")
+    dataset = make_dataset("police_street", owner=owner)
+    data_file = import_one(dataset, odd)
+    assert data_file.status == FileStatus.IMPORTED, data_file.message
+    assert data_file.imported == len(lines) - 1 == _rows()
+    assert data_file.summary["by_month"] == _db_counts(data_file)

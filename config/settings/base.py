@@ -8,7 +8,14 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from socprofiles.core.env import database_from_env, env_bool, env_int, env_list, env_str
+from socprofiles.core.env import (
+    database_from_env,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("SOCPROFILES_VAR_DIR", str(BASE_DIR / "var")))
@@ -158,11 +165,21 @@ WHITENOISE_USE_FINDERS = True
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
 # Shared between the web processes and the task worker (import progress): files by default,
 # Redis in production (REDIS_URL).
 _REDIS_URL = env_str("REDIS_URL", "-")
+
+# The task queue: the database (`manage.py task_worker`), or at national scale RQ on Redis
+# (TASK_BACKEND=rq with REDIS_URL; `manage.py rqworker default`). docs/how-to/deploy.md.
+TASK_BACKEND = env_choice("TASK_BACKEND", "database", ("database", "rq"))
+TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if TASK_BACKEND == "rq":
+    if _REDIS_URL == "-":
+        raise ImproperlyConfigured("TASK_BACKEND=rq needs REDIS_URL (redis://host:port/db).")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # An import may take a while: an hour before RQ gives up on a job.
+    RQ_QUEUES = {"default": {"URL": _REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}

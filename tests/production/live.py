@@ -272,8 +272,30 @@ def start_web(
 
 
 def start_worker(env: dict[str, str], log_dir: Path) -> Process:
-    args = [sys.executable, "manage.py", "task_worker", "--interval", "0.2"]
+    """The task worker the settings call for: task_worker (the database queue) or RQ's."""
+    if env.get("TASK_BACKEND") == "rq":
+        args = [sys.executable, "manage.py", "rqworker", "default",
+                "--job-class", "django_tasks_rq.Job"]  # fmt: skip
+    else:
+        args = [sys.executable, "manage.py", "task_worker", "--interval", "0.2"]
     return spawn("worker", args, env, log_dir)
+
+
+# -- Redis, for the national variant's task queue ---------------------------------------------
+
+
+def redis_for_tests() -> str | None:
+    """A Redis database these tests may empty (REDIS_TEST_URL, by default database 14 of a
+    Redis on the loopback interface), or None when none answers. With REQUIRE_REDIS set (as
+    CI does) a missing Redis fails the tests that need it instead of skipping them."""
+    import redis
+
+    url = os.environ.get("REDIS_TEST_URL", f"redis://{HOST}:6379/14")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except (redis.RedisError, OSError):
+        return None
+    return url
 
 
 def wait_until_up(port: int, process: Process, timeout: float = 60) -> None:

@@ -120,3 +120,26 @@ except ValueError:
     assert "exception" in error
     for secret in ("jo.bloggs", "203.0.113.9", "example.org"):
         assert secret not in result.stderr, f"{secret!r} leaked into the logs"
+
+
+def test_the_national_variants_task_queue_passes_the_checks_and_needs_redis(
+    tmp_path: Path,
+) -> None:
+    def check(**extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            cwd=ROOT,
+            env={**_production_env(tmp_path), **extra},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    # Django-tasks-rq's own checks: its app and django_rq's are installed, the queue known.
+    ok = check(TASK_BACKEND="rq", REDIS_URL="redis://127.0.0.1:6379/14")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    refused = check(TASK_BACKEND="rq")
+    assert refused.returncode != 0
+    assert "TASK_BACKEND=rq needs REDIS_URL" in refused.stderr
+    wrong = check(TASK_BACKEND="celery")
+    assert wrong.returncode != 0 and "must be one of: database, rq" in wrong.stderr

@@ -172,6 +172,7 @@ def _record_failure(item: _Pending, refused: ImportRefused | None) -> None:
             "The import stopped on an unexpected error and nothing was kept. The platform "
             "team has the details in the log; try again, or tell them if it recurs."
         )
+    data_file.imported = data_file.duplicates = 0  # whatever a rolled-back batch had set
     item.outcome = _finish(data_file, item.started)
     # Nothing of the file was kept: record what happened, outside the rolled-back work.
     DataFile.objects.filter(pk=data_file.pk).update(
@@ -348,9 +349,19 @@ def _load_fast_batch(items: list[_Pending], say: Progress) -> None:
                 if connection.vendor == "sqlite"
                 else {}
             )
+            untallied = [i.data_file.pk for i, f in group if f.tally is None]
+            asked = (  # the files the tally cannot stand for: the database says
+                checks.summarise_many(table, untallied, min(f.after_id for _, f in group))
+                if untallied
+                else {}
+            )
             for item, load in group:
                 first, last = load.after_id + 1, load.last_id
-                summary = load.tally.summary(first, last, out_of_range.get(item.data_file.pk, 0))
+                summary = (
+                    load.tally.summary(first, last, out_of_range.get(item.data_file.pk, 0))
+                    if load.tally is not None
+                    else asked[item.data_file.pk]
+                )
                 if summary.problems:
                     logger.info("fast path declined %s: %s", item.data_file, summary.problems[0])
                     checks.delete_rows(table, item.data_file.pk, first, last)
@@ -368,8 +379,16 @@ def _load_fast_batch(items: list[_Pending], say: Progress) -> None:
         audit_log_many(audits)
 
 
+# What an import writes on a data file's record (never who uploaded it, or its task).
+_IMPORT_FIELDS = (
+    "sha256", "size", "encoding", "status", "message", "report", "rows_read", "imported",
+    "duplicates", "rejected", "out_of_area", "unplaced", "first_row_id", "last_row_id",
+    "summary", "started_at", "finished_at", "seconds",
+)  # fmt: skip
+
+
 def _save_all(data_files: list[DataFile]) -> None:
-    """data_file.save() for each, as one statement sent once with every file's values
+    """Write each file's import fields, as one statement sent once with every file's values
     (Django's bulk_update builds a CASE per field and costs more than the saves)."""
     from django.db import connection
 
@@ -378,7 +397,7 @@ def _save_all(data_files: list[DataFile]) -> None:
     if not data_files:
         return
     meta = DataFile._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    fields = [f for f in meta.concrete_fields if f.name in _IMPORT_FIELDS]
     quote = connection.ops.quote_name
     sql = (
         f"UPDATE {quote(meta.db_table)} SET "  # noqa: S608 - names are the model's

@@ -62,6 +62,8 @@ class Source:
     header: list[str] = field(default_factory=list)
     header_line: bytes = b""
     repeated_headers: int = 0
+    longest_line: int = 0  # in bytes, newline excluded (the quick look's measure)
+    quoted: bool = False  # a double quote anywhere in the file (the quick look's)
     sheet: str = ""
     checked: bool = False
 
@@ -232,10 +234,21 @@ def check(
 
 def _quick_look(source: Source) -> None:
     digest = hashlib.sha256()
+    longest = carry = 0  # the longest line so far; the length of the line still open
+    quoted = False
     with source.path.open("rb") as raw:
         while chunk := raw.read(CHUNK):
             digest.update(chunk)
+            quoted = quoted or b'"' in chunk
+            lines = chunk.split(b"\n")
+            if len(lines) == 1:
+                carry += len(chunk)
+                continue
+            longest = max(longest, carry + len(lines[0]), max(map(len, lines[1:-1]), default=0))
+            carry = len(lines[-1])
     source.sha256 = digest.hexdigest()
+    source.longest_line = max(longest, carry)
+    source.quoted = quoted
     with source.open_bytes() as handle:
         try:
             head = handle.read(64 << 10)
@@ -380,12 +393,13 @@ def _prepass(source: Source, limits: Limits, progress: Progress | None) -> None:
             if complete:
                 if not header_line:
                     header_line = complete[: complete.find(b"\n") + 1]
-                longest = max(map(len, complete.split(b"\n")))
-                if longest > limits.max_line_bytes:
+                lengths = list(map(len, complete.split(b"\n")))
+                if max(lengths) > limits.max_line_bytes:
+                    at = next(i for i, n in enumerate(lengths) if n > limits.max_line_bytes)
                     raise _refuse(
                         source.name,
-                        f"a line near line {lines + 1:,} is longer than "
-                        f"{limits.max_line_bytes:,} bytes.",
+                        f"line {lines + at + 1:,} is longer than {limits.max_line_bytes:,} "
+                        "bytes.",
                     )
                 bare = header_line.rstrip(b"\r\n").removeprefix(codecs.BOM_UTF8)
                 if bare:

@@ -294,3 +294,59 @@ def test_a_row_python_and_the_database_read_differently_still_imports(
     assert data_file.status == FileStatus.IMPORTED, data_file.message
     assert data_file.imported == len(lines) - 1 == _rows()
     assert data_file.summary["by_month"] == _db_counts(data_file)
+
+
+def test_a_quote_inside_a_value_cannot_smuggle_values_past_the_checks(
+    shared: Path, owner, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL's CSV reader takes a double quote anywhere in a value as the start or end
+    of a quoted part, Python's only at a value's start: this line reads as a valid Durham
+    burglary to Python and, to PostgreSQL, as a row of a made-up month, force, LSOA and
+    crime type. Whatever path takes the file, what the database holds is what the checks
+    saw (found by a review of the tally)."""
+    from socprofiles.datasets.ingest import checks
+
+    lines = DURHAM[2].read_text(encoding="utf-8-sig").splitlines(keepends=True)[:6]
+    lines.append(
+        'abc",2022-03,Durham Constabulary,Durham Constabulary,-1.5,54.7,"X,BADMNTH,Evil Force,'
+        'Evil Force,,,On or near,E99999999,n,Nonsense type,o,c",E01012723,Blackpool 004E,'
+        'Burglary,Under investigation,ctx"\n'
+    )
+    crafted = tmp_path / "2022-03-durham-street-crafted.csv"
+    crafted.write_text("".join(lines), encoding="utf-8")
+    dataset = make_dataset("police_street", owner=owner)
+    data_file = import_one(dataset, crafted)
+    assert data_file.status == FileStatus.IMPORTED, data_file.message
+    held = checks.summarise("datasets_streetcrime", data_file.pk)
+    assert data_file.summary == held.as_json()
+    assert not held.problems
+    assert not StreetCrime.objects.filter(month="BADMNTH").exists()
+    assert not StreetCrime.objects.filter(lsoa_code="E99999999").exists()
+
+
+def test_a_line_over_the_limit_is_refused_by_name_not_loaded(
+    shared: Path, owner, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    lines = DURHAM[0].read_text(encoding="utf-8-sig").splitlines(keepends=True)[:20]
+    cells = lines[10].split(",")
+    cells[-1] = "x" * (200 << 10) + "\n"
+    lines[10] = ",".join(cells)
+    long = tmp_path / "2022-01-durham-street-long.csv"
+    long.write_text("".join(lines), encoding="utf-8")
+    dataset = make_dataset("police_street", owner=owner)
+    data_file = import_one(dataset, long)
+    assert data_file.status == FileStatus.REFUSED
+    assert "line 11 is longer than 65,536 bytes" in data_file.message
+    assert _rows() == 0
+
+
+def test_a_compressed_street_file_imports(shared: Path, owner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import gzip
+
+    packed = tmp_path / "2022-01-durham-street.csv.gz"
+    packed.write_bytes(gzip.compress(DURHAM[0].read_bytes()))
+    dataset = make_dataset("police_street", owner=owner)
+    data_file = import_one(dataset, packed)
+    assert data_file.status == FileStatus.IMPORTED, data_file.message
+    assert data_file.imported == 6430 == _rows()
+    assert data_file.summary["by_month"] == _pandas_counts(DURHAM[0])

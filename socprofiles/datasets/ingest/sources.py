@@ -398,8 +398,7 @@ def _prepass(source: Source, limits: Limits, progress: Progress | None) -> None:
                     at = next(i for i, n in enumerate(lengths) if n > limits.max_line_bytes)
                     raise _refuse(
                         source.name,
-                        f"line {lines + at + 1:,} is longer than {limits.max_line_bytes:,} "
-                        "bytes.",
+                        f"line {lines + at + 1:,} is longer than {limits.max_line_bytes:,} bytes.",
                     )
                 bare = header_line.rstrip(b"\r\n").removeprefix(codecs.BOM_UTF8)
                 if bare:

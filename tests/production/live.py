@@ -167,6 +167,7 @@ def production_env(var_dir: Path, database_url: str, **extra: str) -> dict[str, 
             "DEBUG",
             "DJANGO_SETTINGS_MODULE",
             "REDIS_URL",
+            "TASK_BACKEND",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }  # the browser tests set it in this process
     }

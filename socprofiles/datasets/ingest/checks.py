@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -74,14 +74,19 @@ class Tally:
             m, c = at(month), at(category)
             self._key = lambda row: (row[m][:chars], "", row[c], "")
 
-    def rows(self, rows: Iterable[list[str]]) -> Iterator[list[str]]:
+    def rows(
+        self, rows: Iterable[list[str]], every: Callable[[], None] | None = None
+    ) -> Iterator[list[str]]:
+        """Pass the rows through, counting each; `every` is called each 5,000 rows."""
         counts, key, width = self.counts, self._key, self.width
         get = counts.get
-        for row in rows:
+        for n, row in enumerate(rows, 1):
             if len(row) != width:
                 raise ValueError(f"a row of {len(row)} fields where {width} were expected")
             group = key(row)
             counts[group] = get(group, 0) + 1
+            if every is not None and not n % 5_000:
+                every()
             yield row
 
     @property

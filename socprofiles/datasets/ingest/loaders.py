@@ -198,7 +198,12 @@ def fast_copy(
                 if source.repeated_headers:
                     header = source.header
                     rows = (r for r in reader if r != header)
-                raw.executemany(sql, tally.rows(rows))
+
+                def report() -> None:  # bytes read so far, as on PostgreSQL
+                    if progress is not None:
+                        progress(handle.buffer.tell())  # type: ignore[attr-defined]
+
+                raw.executemany(sql, tally.rows(rows, every=report))
         finally:
             raw.close()
         # One writer at a time (the transaction took the write lock): the new rows are the

@@ -126,12 +126,25 @@ def _start(data_files: list[DataFile], options: dict[str, Any]) -> list[_Pending
     return [_Pending(data_file=d, started=started, options=options) for d in data_files]
 
 
+def must_stop(error: BaseException) -> bool:
+    """The worker's own time limit (RQ raises it inside the job): it stops the import, and
+    is never taken for a problem with the file (which would start the file again on the
+    slower path, or record it as an ordinary failure)."""
+    try:
+        from rq.timeouts import BaseTimeoutException
+    except ImportError:  # pragma: no cover - rq is installed with the platform
+        return False
+    return isinstance(error, BaseTimeoutException)
+
+
 def _guard(item: _Pending, work: Callable[[], None]) -> None:
     try:
         work()
     except ImportRefused as refused:
         _record_failure(item, refused)
-    except Exception:
+    except Exception as error:
+        if must_stop(error):
+            raise
         logger.exception("import of data file %s failed", item.data_file.pk)
         _record_failure(item, None)
 
@@ -141,7 +154,9 @@ def _guard_batch(items: list[_Pending], work: Callable[[], None]) -> None:
     to the general path, one by one."""
     try:
         work()
-    except Exception:
+    except Exception as error:
+        if must_stop(error):
+            raise
         logger.exception("batch import failed; the files are imported one by one")
         for item in items:
             item.outcome = None
@@ -333,6 +348,8 @@ def _load_fast_batch(items: list[_Pending], say: Progress) -> None:
                     )
                 loaded.append((item, load))
             except Exception as error:  # the database refused a row: the general path says which
+                if must_stop(error):
+                    raise
                 logger.info("fast path failed for %s: %s", source.name, error)
         audits: list[Any] = []  # written together: one hold of the audit chain per batch
         saves: list[DataFile] = []  # and the files' records in one statement

@@ -350,3 +350,31 @@ def test_a_compressed_street_file_imports(shared: Path, owner, tmp_path: Path) -
     assert data_file.status == FileStatus.IMPORTED, data_file.message
     assert data_file.imported == 6430 == _rows()
     assert data_file.summary["by_month"] == _pandas_counts(DURHAM[0])
+
+
+def test_the_workers_time_limit_stops_the_import_and_is_not_taken_for_a_bad_file(
+    shared: Path, owner
+) -> None:  # type: ignore[no-untyped-def]
+    """RQ stops a job that runs too long by raising its timeout inside it: the import must
+    let it through (not retry the file on the general path, not call it a bad file), and
+    keep nothing."""
+    from rq.timeouts import JobTimeoutException
+
+    from socprofiles.datasets import services
+
+    dataset = make_dataset("police_street", owner=owner)
+    data_file = services.data_file_register(
+        actor=None, dataset=dataset, path=DURHAM[0], original_name=DURHAM[0].name,
+        keep_in_place=True,
+    )  # fmt: skip
+    seen: list[str] = []
+
+    def out_of_time(stage: str, done: int, total: int) -> None:
+        seen.append(stage)
+        if stage == "importing":
+            raise JobTimeoutException("Task exceeded maximum timeout value (3600 seconds)")
+
+    with pytest.raises(JobTimeoutException):
+        services.data_file_import(data_file=data_file, progress=out_of_time)
+    assert seen.count("importing") == 1  # the general path did not start it again
+    assert _rows() == 0

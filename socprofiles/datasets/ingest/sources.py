@@ -62,7 +62,7 @@ class Source:
     header: list[str] = field(default_factory=list)
     header_line: bytes = b""
     repeated_headers: int = 0
-    longest_line: int = 0  # in bytes, newline excluded (the quick look's measure)
+    longest_line: int = 0  # the quick look's: the longest line across a chunk boundary
     quoted: bool = False  # a double quote anywhere in the file (the quick look's)
     sheet: str = ""
     checked: bool = False
@@ -240,12 +240,14 @@ def _quick_look(source: Source) -> None:
         while chunk := raw.read(CHUNK):
             digest.update(chunk)
             quoted = quoted or b'"' in chunk
-            lines = chunk.split(b"\n")
-            if len(lines) == 1:
+            # Lines that cross from one chunk into the next (a line inside a chunk is
+            # under its size; the general path's pre-pass measures every line).
+            first = chunk.find(b"\n")
+            if first < 0:
                 carry += len(chunk)
                 continue
-            longest = max(longest, carry + len(lines[0]), max(map(len, lines[1:-1]), default=0))
-            carry = len(lines[-1])
+            longest = max(longest, carry + first)
+            carry = len(chunk) - chunk.rfind(b"\n") - 1
     source.sha256 = digest.hexdigest()
     source.longest_line = max(longest, carry)
     source.quoted = quoted
@@ -385,11 +387,6 @@ def _prepass(source: Source, limits: Limits, progress: Progress | None) -> None:
             data = tail + chunk
             cut = data.rfind(b"\n") + 1
             complete, tail = data[:cut], data[cut:]
-            if len(tail) > limits.max_line_bytes:
-                raise _refuse(
-                    source.name,
-                    f"line {lines + 1} is longer than {limits.max_line_bytes:,} bytes.",
-                )
             if complete:
                 if not header_line:
                     header_line = complete[: complete.find(b"\n") + 1]
@@ -408,6 +405,11 @@ def _prepass(source: Source, limits: Limits, progress: Progress | None) -> None:
                     if lines and complete.startswith(bare):  # right after a chunk boundary
                         repeats += 1
                 lines += complete.count(b"\n")
+            if len(tail) > limits.max_line_bytes:  # the line still open, counted after those
+                raise _refuse(
+                    source.name,
+                    f"line {lines + 1:,} is longer than {limits.max_line_bytes:,} bytes.",
+                )
             if is_utf8:
                 try:
                     utf8.decode(chunk)

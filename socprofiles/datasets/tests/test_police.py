@@ -324,12 +324,13 @@ def test_a_quote_inside_a_value_cannot_smuggle_values_past_the_checks(
     assert not StreetCrime.objects.filter(lsoa_code="E99999999").exists()
 
 
+@pytest.mark.parametrize("length", [200 << 10, 3 << 20])  # inside one chunk; across chunks
 def test_a_line_over_the_limit_is_refused_by_name_not_loaded(
-    shared: Path, owner, tmp_path: Path
+    shared: Path, owner, tmp_path: Path, length: int
 ) -> None:  # type: ignore[no-untyped-def]
     lines = DURHAM[0].read_text(encoding="utf-8-sig").splitlines(keepends=True)[:20]
     cells = lines[10].split(",")
-    cells[-1] = "x" * (200 << 10) + "\n"
+    cells[-1] = "x" * length + "\n"
     lines[10] = ",".join(cells)
     long = tmp_path / "2022-01-durham-street-long.csv"
     long.write_text("".join(lines), encoding="utf-8")

@@ -106,6 +106,17 @@ def _sequence(cursor: Any, table: str) -> str:
     return _SEQUENCES[table]
 
 
+def _sent(source: Source, copy: Any, progress: RowProgress | None) -> Iterator[bytes]:
+    """Each chunk of the file's bytes, once COPY has it."""
+    done = 0
+    for chunk in source.iter_bytes_without_repeated_headers():
+        copy.write(chunk)
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
+        yield chunk
+
+
 def _lines_sent(source: Source, copy: Any, progress: RowProgress | None) -> Iterator[str]:
     """The file's lines, for the tally's csv reader; each chunk of bytes goes to COPY just
     before its lines are read, so the server parses a chunk while Python tallies it."""
@@ -113,12 +124,7 @@ def _lines_sent(source: Source, copy: Any, progress: RowProgress | None) -> Iter
 
     decode = codecs.getincrementaldecoder("utf-8-sig")().decode
     pending = b""
-    done = 0
-    for chunk in source.iter_bytes_without_repeated_headers():
-        copy.write(chunk)
-        done += len(chunk)
-        if progress is not None:
-            progress(done)
+    for chunk in _sent(source, copy, progress):
         data = pending + chunk
         cut = data.rfind(b"\n") + 1
         pending = data[cut:]
@@ -157,12 +163,8 @@ def fast_copy(
                     # the start or end of a quoted part; Python's only at its start. The
                     # two could read different values from the same line, so the rows
                     # are summarised from what the database holds instead.
-                    sent = 0
-                    for chunk in source.iter_bytes_without_repeated_headers():
-                        copy.write(chunk)
-                        sent += len(chunk)
-                        if progress is not None:
-                            progress(sent)
+                    for _ in _sent(source, copy, progress):
+                        pass
                 else:
                     # No quote: both read the same values. The same bytes, read as the
                     # server reads them.

@@ -31,6 +31,20 @@ def sign_in(client: Client, user: User) -> Client:
     return client
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked database_free (slow ones that never touch the database: the Spark
+    engine, the permutation statistics) run in the SQLite run only; running them again on
+    PostgreSQL would test nothing new (CI runs the suite on both)."""
+    from django.conf import settings
+
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        return
+    skip = pytest.mark.skip(reason="does not touch the database: it runs in the SQLite run")
+    for item in items:
+        if "database_free" in item.keywords:
+            item.add_marker(skip)
+
+
 @dataclass
 class World:
     partnership: Partnership

@@ -14,6 +14,8 @@ from socprofiles.gain.engine import MatchSettings, match
 
 from .test_engine import _people_across_agencies
 
+pytestmark = pytest.mark.database_free
+
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:

@@ -2,12 +2,12 @@
 
 Fast path (police.uk fact tables, a file exactly as published): the database parses the
 file itself. PostgreSQL receives the bytes through COPY (FORMAT csv) with the file number
-in a transaction setting the table's default reads, while a thread parses the same file
-with Python's csv reader and tallies it; SQLite receives csv.reader's rows straight
-through executemany (empty values turned to NULL in SQL), tallied on the way. The tally
-(counts by month, force, category and LSOA) is the file's summary, so the rows are never
-read back; if the database and the tally disagree on the number of rows, the file takes
-the general path.
+in a transaction setting the table's default reads; once a chunk is sent, its lines are
+counted while the server parses it. SQLite receives csv.reader's rows through
+executemany (empty values turned to NULL in SQL), counted on the way. The tally (counts
+by month, force, category and LSOA) is the file's summary, so the rows are never read
+back; if the database and the tally disagree on the number of rows, or a line may be
+over the length limit, the file takes the general path.
 
 General path (every other file, and any police.uk file the fast path cannot take): each
 row is cleaned in Python, bad rows are reported, and good rows are written in batches.
@@ -21,6 +21,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from django.apps import apps
@@ -117,21 +118,41 @@ def _sent(source: Source, copy: Any, progress: RowProgress | None) -> Iterator[b
         yield chunk
 
 
-def _lines_sent(source: Source, copy: Any, progress: RowProgress | None) -> Iterator[str]:
-    """The file's lines, for the tally's csv reader; each chunk of bytes goes to COPY just
-    before its lines are read, so the server parses a chunk while Python tallies it."""
-    import codecs
-
-    decode = codecs.getincrementaldecoder("utf-8-sig")().decode
+def _count_sent(source: Source, copy: Any, tally: Tally, progress: RowProgress | None) -> None:
+    """Send each chunk of the file to COPY, then count its lines while the server parses
+    it. A line is counted whole: the part after a chunk's last line end waits for the
+    next chunk. The first line (the header) is not counted, as COPY skips it."""
     pending = b""
+    first = True
     for chunk in _sent(source, copy, progress):
         data = pending + chunk
         cut = data.rfind(b"\n") + 1
         pending = data[cut:]
-        for line in decode(data[:cut]).split("\n")[:-1]:
-            yield line + "\n"
+        lines = data[:cut].splitlines()
+        _within_limit(lines)
+        if first and lines:
+            del lines[0]
+            first = False
+        tally.add_lines(lines)
     if pending:
-        yield decode(pending, final=True)
+        lines = pending.splitlines()
+        _within_limit(lines)
+        tally.add_lines(lines[1 if first else 0 :])
+
+
+def _within_limit(lines: list[Any]) -> None:
+    """A line that may be over the length limit sends the file to the general path, which
+    measures it exactly and names it. (Line ends are off here; the general path counts a
+    carriage return, so a line one short of the limit is already in doubt.) Text lines
+    are measured in characters first, and in bytes only when they might be over."""
+    if not lines:
+        return
+    limit = Limits().max_line_bytes - 1
+    longest = max(map(len, lines))
+    if isinstance(lines[0], str) and longest * 4 > limit:
+        longest = max(len(line.encode("utf-8")) for line in lines if len(line) * 4 > limit)
+    if longest > limit:
+        raise ValueError(f"a line of {longest:,} bytes: the general path names it")
 
 
 def fast_copy(
@@ -144,8 +165,6 @@ def fast_copy(
     columns = ", ".join(spec.fields)
     tally = Tally(table, spec.fields)
     if connection.vendor == "postgresql":
-        import csv
-
         with connection.cursor() as cursor:
             sequence = _sequence(cursor, table)
             # The session's next ids come after this one (the sequence hands each session
@@ -166,12 +185,8 @@ def fast_copy(
                     for _ in _sent(source, copy, progress):
                         pass
                 else:
-                    # No quote: both read the same values. The same bytes, read as the
-                    # server reads them.
-                    reader = csv.reader(_lines_sent(source, copy, progress), strict=True)
-                    next(reader, None)
-                    for _ in tally.rows(reader):
-                        pass
+                    # No quote: both read the same values, the bytes between commas.
+                    _count_sent(source, copy, tally, progress)
             copied = cursor.cursor.rowcount
             last = after
             if copied:
@@ -194,7 +209,13 @@ def fast_copy(
         raw = connection.connection.cursor()
         try:
             with source.text() as handle:
-                reader = csv.reader(handle)
+
+                def lines() -> Iterator[list[str]]:  # a block of lines at a time, measured
+                    while block := handle.readlines(1 << 20):
+                        _within_limit(block)
+                        yield block
+
+                reader = csv.reader(chain.from_iterable(lines()))
                 next(reader, None)
                 rows: Iterable[list[str]] = reader
                 if source.repeated_headers:
@@ -205,6 +226,8 @@ def fast_copy(
                     if progress is not None:
                         progress(handle.buffer.tell())  # type: ignore[attr-defined]
 
+                # A row too short for the fields counted stops the tally (IndexError), a
+                # row too long the insert (its number of values).
                 raw.executemany(sql, tally.rows(rows, every=report))
         finally:
             raw.close()

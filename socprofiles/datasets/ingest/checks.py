@@ -261,16 +261,6 @@ class _Builder:
         return summary
 
 
-def refresh_brin(table: str) -> None:
-    """Summarise the BRIN index's new block ranges, so the next queries by file number skip
-    everything else (without this, ranges stay unsummarised until a VACUUM and every such
-    query reads them all)."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT brin_summarize_new_values(%s::regclass)", [f"{table}_file_brin"])
-
-
 def remove_duplicates(
     table: str,
     data_file_id: int,

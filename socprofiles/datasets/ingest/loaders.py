@@ -75,7 +75,6 @@ def _loaded(table: str, data_file_id: int, after: int, result: LoadResult) -> Lo
     """Count what arrived, with the checks' summary of it (one pass over the new rows)."""
     from . import checks
 
-    checks.refresh_brin(table)
     summary = checks.summarise(table, data_file_id, after)
     result.summary = summary
     result.written = summary.rows

@@ -358,7 +358,6 @@ def _load_fast_batch(items: list[_Pending], say: Progress) -> None:
         for item, load in loaded:
             by_table.setdefault(item.spec.target, []).append((item, load))  # type: ignore[union-attr]
         for table, group in by_table.items():
-            checks.refresh_brin(table)
             out_of_range = (
                 checks.bad_coordinates(
                     table, [i.data_file.pk for i, _ in group], min(f.after_id for _, f in group)

@@ -58,23 +58,25 @@ class Summary:
 
 
 class Tally:
-    """Counts by (month, force, category, LSOA) of the rows of a file, kept as the rows
+    """Counts by (month, category, force, LSOA) of the rows of a file, kept as the rows
     stream past on their way to the database: the fast path's summary without reading
-    the rows back. Every loop over the rows runs inside the interpreter's C code (map,
-    itemgetter, Counter); a row too short for the fields counted raises IndexError."""
+    the rows back. Lines (PostgreSQL) are counted in C-level loops (map, itemgetter,
+    Counter); rows (SQLite) as executemany draws them. A row too short for the fields
+    counted raises IndexError."""
 
     def __init__(self, table: str, fields: list[str]) -> None:
         month, chars, force, category, lsoa = _TALLY[table]
         self.table = table
         self.chars = chars
-        at = fields.index
-        # Only the fields this table has: the others read as "" in the summary.
-        self.named = (
-            ["month", "category"] + (["force"] if force else []) + (["lsoa"] if lsoa else [])
-        )
-        picked = [at(month), at(category)]
-        picked += [at(force)] if force else []
-        picked += [at(lsoa)] if lsoa else []
+        # A key is (month, category[, force][, LSOA]): only the fields the table has.
+        picked = [fields.index(month), fields.index(category)]
+        self._force_at = self._lsoa_at = None
+        if force is not None:
+            self._force_at = len(picked)
+            picked.append(fields.index(force))
+        if lsoa is not None:
+            self._lsoa_at = len(picked)
+            picked.append(fields.index(lsoa))
         self._key = itemgetter(*picked)
         self.counts: Counter[tuple[Any, ...]] = Counter()
 
@@ -106,16 +108,14 @@ class Tally:
     def summary(self, first_id: int, last_id: int, out_of_range: int = 0) -> Summary:
         """The summary the database would give for these rows (summarise), whose ids lie
         from first_id to last_id."""
-        category = _SHAPE[self.table][0]
-        has_lsoa = _TALLY[self.table][4] is not None
+        category, has_lsoa = _TALLY[self.table][3], self._lsoa_at is not None
         builder = _Builder(has_lsoa, category)
         if out_of_range:
             builder.summary.problems.append(f"{out_of_range} coordinate(s) out of range")
         # Fold the counts into the two groupings first (a few hundred keys), then turn
         # bytes (the lines PostgreSQL's COPY read) into text: UTF-8, as the database
         # has already checked.
-        force_at = 2 if "force" in self.named else None
-        lsoa_at = len(self.named) - 1 if "lsoa" in self.named else None
+        force_at, lsoa_at = self._force_at, self._lsoa_at
         by_category_raw: Counter[tuple[Any, Any, Any]] = Counter()
         by_lsoa_raw: Counter[Any] = Counter()
         for key, n in self.counts.items():
@@ -127,12 +127,10 @@ class Tally:
         def text(value: Any) -> str:
             return value.decode("utf-8") if isinstance(value, bytes) else value
 
-        by_category: dict[tuple[str, str, str], int] = defaultdict(int)
+        by_category: Counter[tuple[str, str, str]] = Counter()
         for (month, force, kind), n in by_category_raw.items():
-            month = text(month)
-            by_category[
-                (month[: self.chars] if self.chars else month, text(force), text(kind))
-            ] += n
+            # The month of a date and time (stop and search) is its first characters.
+            by_category[(text(month)[: self.chars], text(force), text(kind))] += n
         by_lsoa = {text(lsoa): n for lsoa, n in by_lsoa_raw.items()}
         for (month, force, kind), n in by_category.items():
             builder.add(month, force, kind, None, 0, n, first_id, last_id)

@@ -4,6 +4,7 @@ platform administrator, and the anonymous visitor."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +85,27 @@ class World:
                 partnership=self.partnership, user=self._chair, role=PartnershipRole.OWNER
             )
         return self._chair
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The demo partnership (`load_demo`, several seconds), loaded once for a module whose
+    tests only read it or change it inside their own transaction: each test runs in a
+    savepoint within this module's transaction and sees the data as loaded, and the whole
+    load is rolled back after the module's last test."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        call_command("load_demo", force=True, verbosity=0)
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 PERSONAS = ("owner", "analyst", "member", "reader", "outsider", "admin", "anonymous")

@@ -32,8 +32,7 @@ def demo_logins(settings: Any) -> None:
 
 
 @pytest.fixture
-def demo() -> Partnership:
-    call_command("load_demo", force=True, verbosity=0)
+def demo(demo_once: None) -> Partnership:
     # The demo's published profile ran its own analysis: start each test with an empty
     # cache (results are a cache, so emptying it loses nothing).
     AnalysisResult.objects.all().delete()

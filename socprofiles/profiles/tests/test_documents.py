@@ -33,8 +33,7 @@ def demo_logins(settings: Any) -> None:
 
 
 @pytest.fixture
-def profile() -> Profile:
-    call_command("load_demo", force=True, verbosity=0)
+def profile(demo_once: None) -> Profile:
     return Profile.objects.get(partnership__slug=fixtures.DEMO_SLUG)
 
 

@@ -101,20 +101,14 @@ class Tally:
         already taken off (bytes.splitlines). The summary decodes the values."""
         self.counts.update(map(self._key, map(bytes.split, lines, repeat(b","))))
 
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    def summary(self, first_id: int, last_id: int, out_of_range: int = 0) -> Summary:
-        """The summary the database would give for these rows (summarise), whose ids lie
-        from first_id to last_id."""
+    def fold(self) -> Folded:
+        """The summary the database would give for these rows (summarise), but for their
+        ids, which the caller knows once the database has them all."""
         category, has_lsoa = _TALLY[self.table][3], self._lsoa_at is not None
         builder = _Builder(has_lsoa, category)
-        if out_of_range:
-            builder.summary.problems.append(f"{out_of_range} coordinate(s) out of range")
         # Fold the counts into the two groupings first (a few hundred keys), then turn
         # bytes (the lines PostgreSQL's COPY read) into text: UTF-8, as the database
-        # has already checked.
+        # has already checked, or checks as this runs.
         force_at, lsoa_at = self._force_at, self._lsoa_at
         by_category_raw: Counter[tuple[Any, Any, Any]] = Counter()
         by_lsoa_raw: Counter[Any] = Counter()
@@ -125,7 +119,7 @@ class Tally:
                 by_lsoa_raw[key[lsoa_at]] += n
 
         def text(value: Any) -> str:
-            return value.decode("utf-8") if isinstance(value, bytes) else value
+            return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
         by_category: Counter[tuple[str, str, str]] = Counter()
         for (month, force, kind), n in by_category_raw.items():
@@ -133,11 +127,28 @@ class Tally:
             by_category[(text(month)[: self.chars], text(force), text(kind))] += n
         by_lsoa = {text(lsoa): n for lsoa, n in by_lsoa_raw.items()}
         for (month, force, kind), n in by_category.items():
-            builder.add(month, force, kind, None, 0, n, first_id, last_id)
+            builder.add(month, force, kind, None, 0, n, 0, 0)
         if has_lsoa:
             for lsoa, n in by_lsoa.items():
-                builder.add(None, None, None, lsoa, 1, n, first_id, last_id)
-        return builder.finish()
+                builder.add(None, None, None, lsoa, 1, n, 0, 0)
+        return Folded(builder.finish())
+
+
+@dataclass
+class Folded:
+    """A file's summary from its tally, waiting for the ids its rows were given."""
+
+    partial: Summary
+
+    @property
+    def rows(self) -> int:
+        return self.partial.rows
+
+    def summary(self, first_id: int, last_id: int) -> Summary:
+        summary = self.partial
+        if summary.rows:
+            summary.first_id, summary.last_id = first_id, last_id
+        return summary
 
 
 def bad_coordinates(table: str, data_file_ids: list[int], after_id: int) -> dict[int, int]:

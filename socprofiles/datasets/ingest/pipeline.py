@@ -1,12 +1,14 @@
 """Files into a data set: each file all of it or none of it.
 
 open_source checks a file; its hash tells whether the data set already has it (then
-nothing changes); a loader writes its rows. Files the fast path can take are loaded as a
-batch in one transaction, each under its own savepoint, each summarised by its tally; the
-files' records, their audit events and the commit are written once for the batch, and a
-file that fails its checks has its rows removed, whole, and goes to the general path,
-which names each bad row. Every other file runs in a transaction of its
-own. The checks, duplicate removal, counts and audit event commit with the rows.
+nothing changes); a loader writes its rows. A file for the fast path is opened by its
+header only, and read for its hash in another thread while the files before it load.
+Files the fast path can take are loaded as a batch in one transaction, each under its own
+savepoint, each summarised by its tally; the files' records, their audit events and the
+commit are written once for the batch, and a file that fails its checks has its rows
+removed, whole, and goes to the general path, which names each bad row. Every other file
+runs in a transaction of its own. The checks, duplicate removal, counts and audit event
+commit with the rows.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -33,7 +36,7 @@ from .loaders import (
     general_load_feed,
     general_load_orm,
 )
-from .sources import Source, check, open_source
+from .sources import Limits, Scan, Source, apply_scan, check, open_source, scan
 from .specs import BUILT_IN, Mapper, TableSpec, guess_kind
 
 if TYPE_CHECKING:
@@ -74,6 +77,7 @@ class _Pending:
     source: Source | None = None
     outcome: Outcome | None = None
     fast: bool = True
+    checked: bool = False  # against the files imported before (_Known.already_imported)
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -101,15 +105,16 @@ def run_batch(
     say = progress or (lambda stage, done, total: None)
     pending = _start(data_files, options)
     fast: list[_Pending] = []
-    seen: dict[tuple[Any, str], _Pending] = {}
-    for item in pending:
-        _guard(item, partial(_prepare, item, say, seen, fast))
-    if fast:
-        _guard_batch(fast, partial(_load_fast_batch, fast, say))
-    for item in pending:
-        if item.outcome is None:
-            item.fast = False
-            _guard(item, partial(_run_one, item, say))
+    with _Scans() as scans:
+        known = _Known(scans)
+        for item in pending:
+            _guard(item, partial(_prepare, item, say, known, fast))
+        if fast:
+            _guard_batch(fast, partial(_load_fast_batch, fast, say, known))
+        for item in pending:
+            if item.outcome is None:
+                item.fast = False
+                _guard(item, partial(_run_one, item, say, known))
     return [item.outcome for item in pending]  # type: ignore[misc]
 
 
@@ -158,9 +163,10 @@ def _guard_batch(items: list[_Pending], work: Callable[[], None]) -> None:
         if must_stop(error):
             raise
         logger.exception("batch import failed; the files are imported one by one")
-        for item in items:
+        for item in items:  # whatever the batch recorded was rolled back with it
             item.outcome = None
             item.fast = False
+            item.checked = False
 
 
 def _storable(text: str) -> str:
@@ -250,11 +256,7 @@ def _audit(
 # -- preparing: the checks before any row is written ----------------------------------------
 
 
-def _prepare(
-    item: _Pending, say: Progress, seen: dict[tuple[Any, str], _Pending], fast: list[_Pending]
-) -> None:
-    from socprofiles.datasets.models import DataFile, FileStatus
-
+def _prepare(item: _Pending, say: Progress, known: _Known, fast: list[_Pending]) -> None:
     data_file = item.data_file
     dataset = data_file.dataset
     if dataset.kind in BOUNDARY_KINDS:
@@ -269,21 +271,90 @@ def _prepare(
         quick=spec.target.startswith("datasets_"),
     )
     item.spec, item.source = spec, source
-    data_file.sha256 = source.sha256
     data_file.size = source.size
-    earlier = (
-        DataFile.objects.filter(dataset=dataset, sha256=source.sha256, status=FileStatus.IMPORTED)
-        .exclude(pk=data_file.pk)
-        .first()
-    )
-    twin = seen.get((dataset.pk, source.sha256))
-    if earlier is not None or twin is not None:
-        _already_imported(item, earlier, twin)
-        return
-    seen[(dataset.pk, source.sha256)] = item
-    _check_kind(spec, source)
     if fast_path_applies(spec, source) and data_file.max_rejected == 0:
+        # The published header, exactly: the kind is right. The file is read for its hash
+        # in another thread while the files before it load; the batch checks it then.
+        known.scans.submit(item)
         fast.append(item)
+        return
+    if known.already_imported(item):
+        return
+    _check_kind(spec, source)
+
+
+class _Scans:
+    """Files read for their hash (sources.scan) in one other thread, in order, while the
+    files before them load on PostgreSQL: reading and hashing let go of the interpreter
+    lock, and this process mostly waits for the server, so the work overlaps. The pool
+    exists only for a batch that uses it."""
+
+    def __init__(self) -> None:
+        self.pool: ThreadPoolExecutor | None = None
+        self.futures: dict[int, Future[Scan]] = {}
+
+    def __enter__(self) -> _Scans:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, item: _Pending) -> None:
+        from django.db import connection
+
+        assert item.source is not None
+        if connection.vendor != "postgresql":
+            # SQLite works in this process, holding the lock almost throughout: a second
+            # thread would only take turns with it (the file is read when its turn comes).
+            return
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-scan")
+        self.futures[id(item)] = self.pool.submit(scan, item.source.path)
+
+    def apply(self, item: _Pending) -> None:
+        """The file's hash (and what else the scan saw) on its source and record: the
+        thread's result, or read now where none was asked for (a file opened quickly
+        that goes to the general path)."""
+        source = item.source
+        assert source is not None
+        if not source.sha256:
+            future = self.futures.pop(id(item), None)
+            apply_scan(source, future.result() if future is not None else scan(source.path))
+        item.data_file.sha256 = source.sha256
+
+
+class _Known:
+    """Whether a file was imported before, into the same data set (by its hash), or
+    given twice in this batch. The hashes of a data set's imported files are read once."""
+
+    def __init__(self, scans: _Scans) -> None:
+        self.scans = scans
+        self.hashes: dict[Any, dict[str, int]] = {}
+        self.seen: dict[tuple[Any, str], _Pending] = {}
+
+    def already_imported(self, item: _Pending) -> bool:
+        """Record the file as already imported (and say so) if it was."""
+        from socprofiles.datasets.models import DataFile, FileStatus
+
+        self.scans.apply(item)
+        item.checked = True
+        data_file = item.data_file
+        dataset_id, sha256 = data_file.dataset_id, data_file.sha256
+        if dataset_id not in self.hashes:
+            self.hashes[dataset_id] = dict(
+                DataFile.objects.filter(dataset_id=dataset_id, status=FileStatus.IMPORTED)
+                .exclude(pk=data_file.pk)
+                .values_list("sha256", "pk")
+            )
+        earlier_pk = self.hashes[dataset_id].get(sha256)
+        earlier = DataFile.objects.filter(pk=earlier_pk).first() if earlier_pk else None
+        twin = self.seen.get((dataset_id, sha256))
+        if earlier is None and (twin is None or twin is item):
+            self.seen[(dataset_id, sha256)] = item
+            return False
+        _already_imported(item, earlier, twin)
+        return True
 
 
 def _already_imported(item: _Pending, earlier: DataFile | None, twin: _Pending | None) -> None:
@@ -327,7 +398,7 @@ def _check_kind(spec: TableSpec, source: Source) -> None:
 # -- the fast batch -----------------------------------------------------------------------
 
 
-def _load_fast_batch(items: list[_Pending], say: Progress) -> None:
+def _load_fast_batch(items: list[_Pending], say: Progress, known: _Known) -> None:
     from django.db import connection
 
     from socprofiles.audit.services import audit_log_many
@@ -338,14 +409,14 @@ def _load_fast_batch(items: list[_Pending], say: Progress) -> None:
             spec, source = item.spec, item.source
             assert spec is not None and source is not None
             data_file = item.data_file
-            try:
-                with transaction.atomic():  # a savepoint: one file's failure is its own
-                    load = fast_copy(
-                        spec,
-                        source,
-                        data_file.pk,
-                        progress=_bytes_progress(say, data_file.size),
-                    )
+            if known.already_imported(item):
+                continue
+            if source.longest_line > Limits().max_line_bytes:
+                continue  # the general path names the line
+            try:  # under a savepoint: one file's failure is its own
+                load = fast_copy(
+                    spec, source, data_file.pk, progress=_bytes_progress(say, data_file.size)
+                )
                 loaded.append((item, load))
             except Exception as error:  # the database refused a row: the general path says which
                 if must_stop(error):
@@ -365,7 +436,7 @@ def _load_fast_batch(items: list[_Pending], say: Progress) -> None:
                 if connection.vendor == "sqlite"
                 else {}
             )
-            untallied = [i.data_file.pk for i, f in group if f.tally is None]
+            untallied = [i.data_file.pk for i, f in group if f.summary is None]
             asked = (  # the files the tally cannot stand for: the database says
                 checks.summarise_many(table, untallied, min(f.after_id for _, f in group))
                 if untallied
@@ -373,11 +444,11 @@ def _load_fast_batch(items: list[_Pending], say: Progress) -> None:
             )
             for item, load in group:
                 first, last = load.after_id + 1, load.last_id
-                summary = (
-                    load.tally.summary(first, last, out_of_range.get(item.data_file.pk, 0))
-                    if load.tally is not None
-                    else asked[item.data_file.pk]
-                )
+                summary = load.summary
+                if summary is None:
+                    summary = asked[item.data_file.pk]
+                elif bad := out_of_range.get(item.data_file.pk, 0):
+                    summary.problems.insert(0, f"{bad} coordinate(s) out of range")
                 if summary.problems:
                     logger.info("fast path declined %s: %s", item.data_file, summary.problems[0])
                     checks.delete_rows(table, item.data_file.pk, first, last)
@@ -438,7 +509,7 @@ def _bytes_progress(say: Progress, total: int) -> Callable[[int], None]:
 # -- one file at a time ---------------------------------------------------------------------
 
 
-def _run_one(item: _Pending, say: Progress) -> None:
+def _run_one(item: _Pending, say: Progress, known: _Known) -> None:
     data_file = item.data_file
     dataset = data_file.dataset
     if dataset.kind in BOUNDARY_KINDS:
@@ -448,6 +519,8 @@ def _run_one(item: _Pending, say: Progress) -> None:
         return
     spec, source = item.spec, item.source
     assert spec is not None and source is not None
+    if not item.checked and known.already_imported(item):
+        return
     with transaction.atomic():
         result = _load(spec, source, dataset, data_file, data_file.max_rejected, say)
         _complete(item, result)

@@ -62,8 +62,10 @@ class Source:
     header: list[str] = field(default_factory=list)
     header_line: bytes = b""
     repeated_headers: int = 0
-    longest_line: int = 0  # the quick look's: the longest line across a chunk boundary
-    quoted: bool = False  # a double quote anywhere in the file (the quick look's)
+    longest_line: int = 0  # the scan's: the longest line across a chunk boundary
+    quoted: bool = False  # a double quote anywhere in the file (the scan's)
+    backslash: bool = False  # a backslash anywhere in the file (the scan's)
+    scanned: bool = False  # scan() has read it (a quick open reads only the header)
     sheet: str = ""
     checked: bool = False
 
@@ -193,9 +195,10 @@ def open_source(
 ) -> Source:
     """Check the file and read what we need to know about it, without importing a row.
 
-    quick: only the size, the kind of file, its hash and its header, for the fast path,
-    where the database checks the encoding and every value as it loads; check() does the
-    rest when the general path needs it."""
+    quick: only the size, the kind of file and its header, for the fast path, where the
+    database checks the encoding and every value as it loads; scan() reads the file for
+    its hash (the pipeline runs it in another thread, while other files load), and
+    check() does the rest when the general path needs it."""
     limits = limits or Limits.from_settings()
     name = name or path.name
     if not path.exists() or not path.is_file():
@@ -232,25 +235,47 @@ def check(
         _prepass(source, limits or Limits.from_settings(), progress)
 
 
-def _quick_look(source: Source) -> None:
+@dataclass(frozen=True)
+class Scan:
+    """What one read of a file's bytes tells the fast path: its hash, the longest line
+    across a chunk boundary (a line inside a chunk is under its size; the general path's
+    pre-pass measures every line), and whether a double quote or a backslash appears."""
+
+    sha256: str
+    longest_line: int
+    quoted: bool
+    backslash: bool
+
+
+def scan(path: Path) -> Scan:
+    """Read the file once. Only file work, no database: safe in another thread."""
     digest = hashlib.sha256()
     longest = carry = 0  # the longest line so far; the length of the line still open
-    quoted = False
-    with source.path.open("rb") as raw:
+    quoted = backslash = False
+    with path.open("rb") as raw:
         while chunk := raw.read(CHUNK):
             digest.update(chunk)
             quoted = quoted or b'"' in chunk
-            # Lines that cross from one chunk into the next (a line inside a chunk is
-            # under its size; the general path's pre-pass measures every line).
+            backslash = backslash or b"\\" in chunk
             first = chunk.find(b"\n")
             if first < 0:
                 carry += len(chunk)
                 continue
             longest = max(longest, carry + first)
             carry = len(chunk) - chunk.rfind(b"\n") - 1
-    source.sha256 = digest.hexdigest()
-    source.longest_line = max(longest, carry)
-    source.quoted = quoted
+    return Scan(digest.hexdigest(), max(longest, carry), quoted, backslash)
+
+
+def apply_scan(source: Source, scanned: Scan) -> None:
+    source.sha256 = scanned.sha256
+    source.longest_line = scanned.longest_line
+    source.quoted = scanned.quoted
+    source.backslash = scanned.backslash
+    source.scanned = True
+
+
+def _quick_look(source: Source) -> None:
+    """The header and encoding, from the file's first 64 KB."""
     with source.open_bytes() as handle:
         try:
             head = handle.read(64 << 10)

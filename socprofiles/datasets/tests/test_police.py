@@ -109,6 +109,49 @@ def test_importing_the_same_file_again_changes_nothing(shared: Path, owner) -> N
     assert _rows() == before
 
 
+def test_a_file_given_twice_in_one_batch_is_imported_once(shared: Path, owner) -> None:  # type: ignore[no-untyped-def]
+    dataset = make_dataset("police_street", owner=owner)
+    first, second, third = import_files(dataset, DURHAM[0], DURHAM[1], DURHAM[0])
+    assert [first.status, second.status] == [FileStatus.IMPORTED] * 2
+    assert third.status == FileStatus.ALREADY_IMPORTED
+    assert "given twice" in third.message
+    assert _rows() == first.imported + second.imported
+
+
+def test_a_batch_with_a_file_imported_before_loads_only_the_new_ones(shared: Path, owner) -> None:  # type: ignore[no-untyped-def]
+    """Each file's hash is checked as its turn in the batch comes (it is read in another
+    thread meanwhile): one imported before changes nothing, the others load."""
+    dataset = make_dataset("police_street", owner=owner)
+    earlier = import_one(dataset, DURHAM[1])
+    before = _rows()
+    files = import_files(dataset, DURHAM[0], DURHAM[1], DURHAM[2])
+    assert [f.status for f in files] == [
+        FileStatus.IMPORTED, FileStatus.ALREADY_IMPORTED, FileStatus.IMPORTED,
+    ]  # fmt: skip
+    assert files[1].duplicates == earlier.rows_read
+    assert _rows() == before + files[0].imported + files[2].imported
+    assert all(len(f.sha256) == 64 for f in files)
+
+
+def test_backslashes_are_kept_as_published(shared: Path, owner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A file with no quote and no backslash is read by COPY's text format, which would
+    take a backslash as an escape (and \\N as NULL): a file with one is read as CSV, so
+    the values are what the file says."""
+    lines = DURHAM[2].read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    cells = lines[5].rstrip("\r\n").split(",")
+    cells[6] = "On or near A\\B Road"
+    cells[11] = "\\N"
+    lines[5] = ",".join(cells) + "\n"
+    odd = tmp_path / "2022-03-durham-street-backslash.csv"
+    odd.write_text("".join(lines), encoding="utf-8")
+    dataset = make_dataset("police_street", owner=owner)
+    data_file = import_one(dataset, odd)
+    assert data_file.status == FileStatus.IMPORTED, data_file.message
+    assert data_file.imported == len(lines) - 1 == _rows()
+    row = StreetCrime.objects.get(location="On or near A\\B Road")
+    assert row.context == "\\N"
+
+
 def test_a_different_file_of_the_same_month_adds_only_new_crimes(
     shared: Path, owner, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

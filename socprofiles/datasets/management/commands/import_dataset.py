@@ -62,22 +62,20 @@ class Command(BaseCommand):
         totals = {"rows_read": 0, "imported": 0, "duplicates": 0, "rejected": 0, "seconds": 0.0}
         started = time.perf_counter()
         failed: list[str] = []
-        data_files = []
+        found = []
         for path in options["paths"]:
             if not path.is_file():
                 failed.append(path.name)
                 self.stderr.write(f"{path}: there is no such file.")
                 continue
-            data_files.append(
-                services.data_file_register(
-                    actor=None,
-                    dataset=dataset,
-                    path=path,
-                    original_name=path.name,
-                    keep_in_place=options["keep_in_place"],
-                    max_rejected=options["max_rejected"],
-                )
-            )
+            found.append((path, path.name))
+        data_files = services.data_file_register_many(
+            actor=None,
+            dataset=dataset,
+            files=found,
+            keep_in_place=options["keep_in_place"],
+            max_rejected=options["max_rejected"],
+        )
         tty = sys.stdout.isatty() and not options["json"]
         extra = {k: options[k] for k in ("code_field", "name_field") if options[k]}
         services.data_file_import_many(

@@ -40,6 +40,19 @@ def _db_counts(data_file: DataFile) -> dict[str, dict[str, int]]:
     return counts
 
 
+def _durham_with(tmp_path: Path, name: str, cells: dict[int, str]) -> tuple[Path, int]:
+    """March 2022 in Durham with some values of its fifth row replaced: the file and its
+    number of rows."""
+    lines = DURHAM[2].read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    values = lines[5].rstrip("\r\n").split(",")
+    for at, value in cells.items():
+        values[at] = value
+    lines[5] = ",".join(values) + "\n"
+    path = tmp_path / f"2022-03-durham-street-{name}.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    return path, len(lines) - 1
+
+
 def _rows() -> int:
     return StreetCrime.objects.count()
 
@@ -137,17 +150,11 @@ def test_backslashes_are_kept_as_published(shared: Path, owner, tmp_path: Path) 
     """A file with no quote and no backslash is read by COPY's text format, which would
     take a backslash as an escape (and \\N as NULL): a file with one is read as CSV, so
     the values are what the file says."""
-    lines = DURHAM[2].read_text(encoding="utf-8-sig").splitlines(keepends=True)
-    cells = lines[5].rstrip("\r\n").split(",")
-    cells[6] = "On or near A\\B Road"
-    cells[11] = "\\N"
-    lines[5] = ",".join(cells) + "\n"
-    odd = tmp_path / "2022-03-durham-street-backslash.csv"
-    odd.write_text("".join(lines), encoding="utf-8")
+    odd, rows = _durham_with(tmp_path, "backslash", {6: "On or near A\\B Road", 11: "\\N"})
     dataset = make_dataset("police_street", owner=owner)
     data_file = import_one(dataset, odd)
     assert data_file.status == FileStatus.IMPORTED, data_file.message
-    assert data_file.imported == len(lines) - 1 == _rows()
+    assert data_file.imported == rows == _rows()
     row = StreetCrime.objects.get(location="On or near A\\B Road")
     assert row.context == "\\N"
 
@@ -326,16 +333,11 @@ def test_a_row_python_and_the_database_read_differently_still_imports(
 ) -> None:  # type: ignore[no-untyped-def]
     """A quoted value with text after its closing quote: PostgreSQL's COPY reads it, the
     tally's strict reader does not; the file then takes the general path and imports."""
-    lines = DURHAM[2].read_text(encoding="utf-8-sig").splitlines(keepends=True)
-    cells = lines[5].split(",")
-    cells[6] = '"On or near Odd Street" (rear)'
-    lines[5] = ",".join(cells)
-    odd = tmp_path / "2022-03-durham-street-odd.csv"
-    odd.write_text("".join(lines), encoding="utf-8")
+    odd, rows = _durham_with(tmp_path, "odd", {6: '"On or near Odd Street" (rear)'})
     dataset = make_dataset("police_street", owner=owner)
     data_file = import_one(dataset, odd)
     assert data_file.status == FileStatus.IMPORTED, data_file.message
-    assert data_file.imported == len(lines) - 1 == _rows()
+    assert data_file.imported == rows == _rows()
     assert data_file.summary["by_month"] == _db_counts(data_file)
 
 

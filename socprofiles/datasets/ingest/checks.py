@@ -101,9 +101,9 @@ class Tally:
         already taken off (bytes.splitlines). The summary decodes the values."""
         self.counts.update(map(self._key, map(bytes.split, lines, repeat(b","))))
 
-    def fold(self) -> Folded:
+    def fold(self) -> Summary:
         """The summary the database would give for these rows (summarise), but for their
-        ids, which the caller knows once the database has them all."""
+        ids (first_id, last_id), which the caller sets once the database has them all."""
         category, has_lsoa = _TALLY[self.table][3], self._lsoa_at is not None
         builder = _Builder(has_lsoa, category)
         # Fold the counts into the two groupings first (a few hundred keys), then turn
@@ -131,24 +131,7 @@ class Tally:
         if has_lsoa:
             for lsoa, n in by_lsoa.items():
                 builder.add(None, None, None, lsoa, 1, n, 0, 0)
-        return Folded(builder.finish())
-
-
-@dataclass
-class Folded:
-    """A file's summary from its tally, waiting for the ids its rows were given."""
-
-    partial: Summary
-
-    @property
-    def rows(self) -> int:
-        return self.partial.rows
-
-    def summary(self, first_id: int, last_id: int) -> Summary:
-        summary = self.partial
-        if summary.rows:
-            summary.first_id, summary.last_id = first_id, last_id
-        return summary
+        return builder.finish()
 
 
 def bad_coordinates(table: str, data_file_ids: list[int], after_id: int) -> dict[int, int]:

@@ -30,7 +30,7 @@ from django.apps import apps
 from django.db import connection, transaction
 
 from .bulk import insert_rows
-from .checks import Folded, Summary, Tally
+from .checks import Summary, Tally
 from .errors import REPORT_LIMIT, ImportRefused, RowProblem
 from .sources import Limits, Source, apply_scan, scan
 from .specs import Mapper, TableSpec
@@ -60,12 +60,11 @@ class LoadResult:
 
 def fast_path_applies(spec: TableSpec, source: Source) -> bool:
     """Only an uncompressed CSV whose header is exactly the published one, in order, and
-    whose lines are within the limit, as far as the scan has seen (the general path's
-    checks name what is wrong with the others: a compressed file's size once expanded, a
-    line too long; a line too long inside a chunk is caught as the file streams)."""
+    (the general path's checks name what is wrong with the others: a compressed file's
+    size once expanded, say). Lines over the length limit are found by fast_copy."""
     if not spec.target.startswith("datasets_") or source.format != "csv":
         return False
-    if source.compression or source.longest_line > Limits().max_line_bytes:
+    if source.compression:
         return False
     return [h.strip() for h in source.header] == [col.label for col in spec.columns]
 
@@ -138,10 +137,12 @@ def _sent(source: Source, copy: Any, progress: RowProgress | None) -> Iterator[b
             yield piece
 
 
-def _count_sent(source: Source, copy: Any, tally: Tally, progress: RowProgress | None) -> None:
-    """Send each chunk of the file to COPY, then count its lines while the server parses
-    it. A line is counted whole: the part after a chunk's last line end waits for the
-    next chunk."""
+def _count_sent(
+    source: Source, copy: Any, tally: Tally | None, progress: RowProgress | None
+) -> None:
+    """Send the file to COPY a piece at a time, then measure the piece's lines (and count
+    them, with a tally) while the server parses it. A line is taken whole: the part after
+    a piece's last line end waits for the next piece."""
     pending = b""
     for chunk in _sent(source, copy, progress):
         data = pending + chunk
@@ -149,11 +150,13 @@ def _count_sent(source: Source, copy: Any, tally: Tally, progress: RowProgress |
         pending = data[cut:]
         lines = data[:cut].splitlines()
         _within_limit(lines)
-        tally.add_lines(lines)
+        if tally is not None:
+            tally.add_lines(lines)
     if pending:
         lines = pending.splitlines()
         _within_limit(lines)
-        tally.add_lines(lines)
+        if tally is not None:
+            tally.add_lines(lines)
 
 
 def _within_limit(lines: list[Any]) -> None:
@@ -190,29 +193,33 @@ def fast_copy(
     the database do not agree on how many rows there were."""
     if not source.scanned:  # how COPY reads it depends on what the scan saw
         apply_scan(source, scan(source.path))
+    if source.longest_line > Limits().max_line_bytes:
+        # Found before a byte is sent (a line across chunks would otherwise be held whole
+        # in memory); the lines inside a chunk are measured as the file streams.
+        raise ValueError("a line over the length limit: the general path names it")
     if connection.vendor == "postgresql":
-        after, last, folded = _copy_postgresql(spec, source, data_file_id, progress)
+        after, last, summary = _copy_postgresql(spec, source, data_file_id, progress)
     else:
         with transaction.atomic():
-            after, last, folded = _insert_sqlite(spec, source, data_file_id, progress)
-    if folded is None:
-        return FastLoad(after_id=after, last_id=last, summary=None)
-    return FastLoad(after_id=after, last_id=last, summary=folded.summary(after + 1, last))
+            after, last, summary = _insert_sqlite(spec, source, data_file_id, progress)
+    if summary is not None and summary.rows:
+        summary.first_id, summary.last_id = after + 1, last
+    return FastLoad(after_id=after, last_id=last, summary=summary)
 
 
-def _agree(copied: int, folded: Folded | None) -> None:
-    if folded is not None and copied != folded.rows:
+def _agree(copied: int, summary: Summary | None) -> None:
+    if summary is not None and copied != summary.rows:
         raise ValueError(
-            f"the database read {copied:,} rows and the tally {folded.rows:,}: not the same file"
+            f"the database read {copied:,} rows and the tally {summary.rows:,}: not the same file"
         )
 
 
 def _copy_postgresql(
     spec: TableSpec, source: Source, data_file_id: int, progress: RowProgress | None
-) -> tuple[int, int, Folded | None]:
+) -> tuple[int, int, Summary | None]:
     table = spec.target
     tally = Tally(table, spec.fields)
-    folded: Folded | None = None
+    summary: Summary | None = None
     savepoint = f"fast_file_{int(data_file_id)}"
     with connection.cursor() as cursor:
         sequence = _sequence(cursor, table)
@@ -230,20 +237,17 @@ def _copy_postgresql(
             with cursor.cursor.copy(
                 f"COPY {table} ({', '.join(spec.fields)}) FROM STDIN ({_copy_options(source)})"
             ) as copy:
-                if source.quoted:
-                    # PostgreSQL's CSV reader takes a double quote anywhere in a value as
-                    # the start or end of a quoted part; Python's only at its start. The
-                    # two could read different values from the same line, so the rows
-                    # are summarised from what the database holds instead.
-                    for _ in _sent(source, copy, progress):
-                        pass
-                else:
-                    # No quote: both read the same values, the bytes between commas.
-                    _count_sent(source, copy, tally, progress)
-                    # Folded while the server still parses the last chunk.
-                    folded = tally.fold()
+                # PostgreSQL's CSV reader takes a double quote anywhere in a value as the
+                # start or end of a quoted part; Python's only at its start. The two could
+                # read different values from a line with one, so such a file's lines are
+                # only measured, and its rows summarised from what the database holds.
+                # Without a quote both read the same values, the bytes between commas.
+                counted = None if source.quoted else tally
+                _count_sent(source, copy, counted, progress)
+                if counted is not None:  # folded while the server parses the last piece
+                    summary = counted.fold()
             copied = cursor.cursor.rowcount
-            _agree(copied, folded)
+            _agree(copied, summary)
         except BaseException:
             cursor.execute(f"ROLLBACK TO SAVEPOINT {savepoint}; RELEASE SAVEPOINT {savepoint}")
             raise
@@ -254,12 +258,12 @@ def _copy_postgresql(
             last = int(cursor.fetchone()[0])
         else:
             cursor.execute(f"RELEASE SAVEPOINT {savepoint}")
-    return after, last, folded
+    return after, last, summary
 
 
 def _insert_sqlite(
     spec: TableSpec, source: Source, data_file_id: int, progress: RowProgress | None
-) -> tuple[int, int, Folded | None]:
+) -> tuple[int, int, Summary | None]:
     import csv
 
     table = spec.target
@@ -304,9 +308,9 @@ def _insert_sqlite(
     # ids after the old maximum, one each.
     last = _max_id(table)
     copied = last - after
-    folded = tally.fold()
-    _agree(copied, folded)
-    return after, last, folded
+    summary = tally.fold()
+    _agree(copied, summary)
+    return after, last, summary
 
 
 # -- the general path --------------------------------------------------------------------

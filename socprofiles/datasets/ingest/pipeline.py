@@ -36,7 +36,7 @@ from .loaders import (
     general_load_feed,
     general_load_orm,
 )
-from .sources import Limits, Scan, Source, apply_scan, check, open_source, scan
+from .sources import Scan, Source, apply_scan, check, open_source, scan
 from .specs import BUILT_IN, Mapper, TableSpec, guess_kind
 
 if TYPE_CHECKING:
@@ -411,8 +411,6 @@ def _load_fast_batch(items: list[_Pending], say: Progress, known: _Known) -> Non
             data_file = item.data_file
             if known.already_imported(item):
                 continue
-            if source.longest_line > Limits().max_line_bytes:
-                continue  # the general path names the line
             try:  # under a savepoint: one file's failure is its own
                 load = fast_copy(
                     spec, source, data_file.pk, progress=_bytes_progress(say, data_file.size)

@@ -387,6 +387,21 @@ def test_a_line_over_the_limit_is_refused_by_name_not_loaded(
     assert _rows() == 0
 
 
+def test_a_long_line_in_a_file_with_quotes_is_refused_too(
+    shared: Path, owner, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL a file with a double quote is not tallied by Python; its lines are
+    still measured as they stream, so the limit holds on either database."""
+    long, _ = _durham_with(
+        tmp_path, "quoted-long", {6: '"On or near Long Street"', 11: "x" * (100 << 10)}
+    )
+    dataset = make_dataset("police_street", owner=owner)
+    data_file = import_one(dataset, long)
+    assert data_file.status == FileStatus.REFUSED
+    assert "line 6 is longer than 65,536 bytes" in data_file.message
+    assert _rows() == 0
+
+
 def test_a_compressed_street_file_imports(shared: Path, owner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import gzip
 

@@ -33,17 +33,22 @@ def sign_in(client: Client, user: User) -> Client:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked database_free (slow ones that never touch the database: the Spark
-    engine, the permutation statistics) run in the SQLite run only; running them again on
-    PostgreSQL would test nothing new (CI runs the suite on both)."""
+    """Tests marked database_independent (slow ones whose result cannot depend on the run's
+    database: they touch none, like the Spark engine and the permutation statistics, or
+    start a private PostgreSQL server of their own, like tests/production) run in the
+    SQLite run of the whole suite only; running them again on PostgreSQL would test
+    nothing new (CI runs the suite on both). Asked for by themselves (`make faults`), they
+    run on either."""
     from django.conf import settings
 
     if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
         return
-    skip = pytest.mark.skip(reason="does not touch the database: it runs in the SQLite run")
-    for item in items:
-        if "database_free" in item.keywords:
-            item.add_marker(skip)
+    marked = [item for item in items if "database_independent" in item.keywords]
+    if len(marked) == len(items):
+        return
+    skip = pytest.mark.skip(reason="does not depend on the run's database: the SQLite run ran it")
+    for item in marked:
+        item.add_marker(skip)
 
 
 @dataclass

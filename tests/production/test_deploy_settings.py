@@ -9,7 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from .live import ROOT, production_env
+
+# Production settings in child processes, whatever the run's database.
+pytestmark = pytest.mark.database_independent
 
 
 def _production_env(tmp_path: Path) -> dict[str, str]:

@@ -8,6 +8,8 @@ import re
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.production.conftest import PASSWORD, Deployment
 from tests.production.live import (
     WebClient,
@@ -19,6 +21,9 @@ from tests.production.live import (
     start_worker,
 )
 from tests.production.test_processes import upload, wait_for_status
+
+# A private PostgreSQL server and production settings, whatever the run's database.
+pytestmark = pytest.mark.database_independent
 
 ROWS = 200_000  # about six seconds of importing: time to be killed in the middle
 PERCENT = re.compile(rb'<progress[^>]*value="(\d+)"')

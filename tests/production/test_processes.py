@@ -26,6 +26,9 @@ from tests.production.live import (
 
 FILE_URL = re.compile(r"/datasets/files/(\d+)/$")
 
+# A private PostgreSQL server and production settings, whatever the run's database.
+pytestmark = pytest.mark.database_independent
+
 
 def upload(client: WebClient, dataset: str, name: str, content: bytes) -> int:
     status, headers, body = client.post_file(

@@ -175,7 +175,7 @@ def test_the_indicator_mapping_is_checked_and_labels_proxies() -> None:
         parse_indicators({"indicators": {"a": {"label": "Drugs", "crime_types": ["Drugs"]}}})
 
 
-@pytest.mark.database_free
+@pytest.mark.database_independent
 def test_our_permutations_agree_with_esdas() -> None:
     """The permutation p-values computed here match esda's own (up to the randomness of
     999 permutations), and the statistic is esda's Gi* with self-weight."""

@@ -14,7 +14,7 @@ from socprofiles.gain.engine import MatchSettings, match
 
 from .test_engine import _people_across_agencies
 
-pytestmark = pytest.mark.database_free
+pytestmark = pytest.mark.database_independent
 
 
 @pytest.fixture(scope="module")

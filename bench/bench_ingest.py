@@ -4,7 +4,7 @@ speed: the 11 Durham 2022 street files through the platform's importer (checks, 
 detection, area flags, audit: everything a user's import does) against loading the same
 rows into an unindexed table with PostgreSQL's COPY, or with the sqlite3 shell's .import,
 in the same run. Targets: at most 1.5x COPY on PostgreSQL, 2x .import on SQLite. The
-median of five rounds is compared, so one noisy round does not decide.
+median of eleven rounds is compared, so one noisy round does not decide.
 
 memory: peak resident memory of `manage.py import_dataset` on a street file of more than
 1,000,000 rows (the months concatenated), against the same command's peak doing nothing
@@ -25,7 +25,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data" / "police_uk" / "street"
-ROUNDS = 5
+ROUNDS = 11
 
 
 def _files() -> list[Path]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from socprofiles.accounts.models import Organisation, Partnership
 from socprofiles.core.exceptions import ServiceError
@@ -58,24 +59,26 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind, feed = resolve_kind(options["kind"])
-        dataset = self._dataset(kind, feed, options)
-        totals = {"rows_read": 0, "imported": 0, "duplicates": 0, "rejected": 0, "seconds": 0.0}
-        started = time.perf_counter()
-        failed: list[str] = []
         found = []
+        failed: list[str] = []
         for path in options["paths"]:
             if not path.is_file():
                 failed.append(path.name)
                 self.stderr.write(f"{path}: there is no such file.")
                 continue
             found.append((path, path.name))
-        data_files = services.data_file_register_many(
-            actor=None,
-            dataset=dataset,
-            files=found,
-            keep_in_place=options["keep_in_place"],
-            max_rejected=options["max_rejected"],
-        )
+        totals = {"rows_read": 0, "imported": 0, "duplicates": 0, "rejected": 0, "seconds": 0.0}
+        started = time.perf_counter()
+        # A new data set and its files are recorded together, or not at all.
+        with transaction.atomic():
+            dataset = self._dataset(kind, feed, options)
+            data_files = services.data_file_register_many(
+                actor=None,
+                dataset=dataset,
+                files=found,
+                keep_in_place=options["keep_in_place"],
+                max_rejected=options["max_rejected"],
+            )
         tty = sys.stdout.isatty() and not options["json"]
         extra = {k: options[k] for k in ("code_field", "name_field") if options[k]}
         services.data_file_import_many(

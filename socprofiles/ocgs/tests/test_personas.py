@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
+from conftest import page_text
 from socprofiles.audit.models import AuditEvent
 from socprofiles.ocgs import selectors, services
 from socprofiles.ocgs.models import Member, Outcome
@@ -54,7 +55,7 @@ def _check(response: Any, expected: Any, label: str) -> None:
 
 
 def _leaks(response: Any) -> list[str]:
-    body = response.content.decode(errors="replace")
+    body = page_text(response)
     return [s for s in SECRETS if s in body]
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
+from conftest import page_text
 from socprofiles.audit.models import AuditEvent
 from socprofiles.referrals.models import Referral
 
@@ -40,7 +41,7 @@ def _check(response: Any, expected: Any, label: str) -> None:
 
 
 def _body(response: Any) -> str:
-    return response.content.decode(errors="replace")
+    return page_text(response)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -95,6 +95,10 @@ class Tally:
                 every()
             yield row
 
+    def add_rows(self, rows: Iterable[Sequence[str]]) -> None:
+        """Count rows already split into fields, in a C-level loop."""
+        self.counts.update(map(self._key, rows))
+
     def add_lines(self, lines: Iterable[bytes]) -> None:
         """Count lines of a CSV file without a double quote anywhere (so each field is
         exactly the bytes between commas, as PostgreSQL's COPY reads it), their ends
@@ -140,14 +144,13 @@ def bad_coordinates(table: str, data_file_ids: list[int], after_id: int) -> dict
     constraints here (they cost more than the load); PostgreSQL's types and constraints
     refuse such rows as they arrive."""
     marks = ", ".join(["%s"] * len(data_file_ids))
+    # SQLite orders any text or blob after every number, so a value kept as text is never
+    # BETWEEN two numbers and this one test finds it too; NULL (not published) passes.
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT data_file_id, count(*) FROM {table}
                 WHERE data_file_id IN ({marks}) AND id > %s
-                AND (typeof(longitude) NOT IN ('real', 'integer', 'null')
-                     OR typeof(latitude) NOT IN ('real', 'integer', 'null')
-                     OR longitude NOT BETWEEN -180 AND 180
-                     OR latitude NOT BETWEEN -90 AND 90)
+                AND (longitude NOT BETWEEN -180 AND 180 OR latitude NOT BETWEEN -90 AND 90)
                 GROUP BY 1""",  # noqa: S608 - names are ours
             [*data_file_ids, after_id],
         )

@@ -23,7 +23,8 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
+from operator import methodcaller
 from typing import Any
 
 from django.apps import apps
@@ -284,16 +285,9 @@ def _insert_sqlite(
         with source.text() as handle:
 
             def lines() -> Iterator[list[str]]:  # a block of lines at a time, measured
-                while block := handle.readlines(1 << 20):
+                while block := handle.readlines(1 << 16):
                     _within_limit(block)
                     yield block
-
-            reader = csv.reader(chain.from_iterable(lines()))
-            next(reader, None)
-            rows: Iterable[list[str]] = reader
-            if source.repeated_headers:
-                header = source.header
-                rows = (r for r in reader if r != header)
 
             def report() -> None:  # bytes read so far, as on PostgreSQL
                 if progress is not None:
@@ -301,7 +295,16 @@ def _insert_sqlite(
 
             # A row too short for the fields counted stops the tally (IndexError), a
             # row too long the insert (its number of values).
-            raw.executemany(sql, tally.rows(rows, every=report))
+            if source.quoted or source.repeated_headers:
+                reader = csv.reader(chain.from_iterable(lines()))
+                next(reader, None)
+                rows: Iterable[list[str]] = reader
+                if source.repeated_headers:
+                    header = source.header
+                    rows = (r for r in reader if r != header)
+                raw.executemany(sql, tally.rows(rows, every=report))
+            else:
+                raw.executemany(sql, chain.from_iterable(_split_blocks(lines(), tally, report)))
     finally:
         raw.close()
     # One writer at a time (the transaction took the write lock): the new rows are the
@@ -311,6 +314,23 @@ def _insert_sqlite(
     summary = tally.fold()
     _agree(copied, summary)
     return after, last, summary
+
+
+def _split_blocks(
+    blocks: Iterable[list[str]], tally: Tally, report: Callable[[], None]
+) -> Iterator[list[list[str]]]:
+    """The rows of a file with no double quote anywhere, a block of lines at a time: each
+    line without its end, split on commas, which is what csv.reader reads from such a
+    line (and about a third of its cost); tallied a block at a time. The header, the
+    first line, is left out."""
+    strip = methodcaller("rstrip", "\r\n")
+    first = True
+    for block in blocks:
+        rows = list(map(str.split, map(strip, block[1:] if first else block), repeat(",")))
+        first = False
+        tally.add_rows(rows)
+        report()
+        yield rows
 
 
 # -- the general path --------------------------------------------------------------------

@@ -146,6 +146,24 @@ def test_a_batch_with_a_file_imported_before_loads_only_the_new_ones(shared: Pat
     assert all(len(f.sha256) == 64 for f in files)
 
 
+@pytest.mark.parametrize(
+    ("at", "value", "column"),
+    [(4, "east", "Longitude"), (4, "200", "Longitude"), (5, "-91", "Latitude"),
+     (5, "1e999", "Latitude"), (4, "nan", "Longitude")],
+)  # fmt: skip
+def test_a_coordinate_that_is_not_a_number_in_range_refuses_the_file(
+    shared: Path, owner, tmp_path: Path, at: int, value: str, column: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Found by the database's types and constraints on PostgreSQL, by one query over the
+    new rows on SQLite; either way the general path names the row."""
+    bad, _ = _durham_with(tmp_path, "coordinate", {at: value})
+    dataset = make_dataset("police_street", owner=owner)
+    data_file = import_one(dataset, bad)
+    assert data_file.status == FileStatus.REFUSED, data_file.message
+    assert [(p["row"], p["column"]) for p in data_file.report] == [(6, column)]
+    assert _rows() == 0
+
+
 def test_backslashes_are_kept_as_published(shared: Path, owner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A file with no quote and no backslash is read by COPY's text format, which would
     take a backslash as an escape (and \\N as NULL): a file with one is read as CSV, so

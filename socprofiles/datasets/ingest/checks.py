@@ -83,9 +83,9 @@ class Tally:
     def rows(
         self, rows: Iterable[Sequence[str]], every: Callable[[], None] | None = None
     ) -> Iterator[Sequence[str]]:
-        """Pass rows already split into fields (csv.reader's) through, counting each;
-        `every` is called each 5,000 rows. (Counting a block of rows at a time with
-        Counter.update, then writing it, measured slower on SQLite: the block is held.)"""
+        """Pass rows already split into fields (csv.reader's, for a file with double
+        quotes) through, counting each; `every` is called each 5,000 rows. (A file without
+        them is split and counted a block at a time instead: add_rows.)"""
         counts, key = self.counts, self._key
         get = counts.get
         for n, row in enumerate(rows, 1):

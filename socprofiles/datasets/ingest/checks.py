@@ -95,15 +95,15 @@ class Tally:
                 every()
             yield row
 
-    def add_rows(self, rows: Iterable[Sequence[str]]) -> None:
-        """Count rows already split into fields, in a C-level loop."""
+    def add_rows(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Count rows already split into fields (text, or bytes), in a C-level loop."""
         self.counts.update(map(self._key, rows))
 
     def add_lines(self, lines: Iterable[bytes]) -> None:
         """Count lines of a CSV file without a double quote anywhere (so each field is
         exactly the bytes between commas, as PostgreSQL's COPY reads it), their ends
         already taken off (bytes.splitlines). The summary decodes the values."""
-        self.counts.update(map(self._key, map(bytes.split, lines, repeat(b","))))
+        self.add_rows(map(bytes.split, lines, repeat(b",")))
 
     def fold(self) -> Summary:
         """The summary the database would give for these rows (summarise), but for their

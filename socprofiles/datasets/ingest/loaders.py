@@ -5,10 +5,11 @@ file itself. PostgreSQL receives the bytes after the header through COPY (the te
 with commas where the file has no double quote and no backslash, which then reads the
 same values as the CSV format, faster; the CSV format otherwise) with the file number in
 a transaction setting the table's default reads; once a piece is sent, its lines are
-counted while the server parses it. SQLite receives csv.reader's rows through
-executemany (empty values turned to NULL in SQL), counted on the way. The tally (counts
-by month, force, category and LSOA) is the file's summary, so the rows are never read
-back; if the database and the tally disagree on the number of rows, or a line may be
+counted while the server parses it. SQLite receives the rows through executemany
+(empty values turned to NULL in SQL): a file with no double quote split on commas a
+block of lines at a time, any other read by csv.reader; counted on the way. The tally
+(counts by month, force, category and LSOA) is the file's summary, so the rows are never
+read back; if the database and the tally disagree on the number of rows, or a line may be
 over the length limit, the file takes the general path.
 
 General path (every other file, and any police.uk file the fast path cannot take): each

@@ -14,7 +14,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -58,27 +57,32 @@ class Summary:
 
 
 class Tally:
-    """Counts by (month, category, force, LSOA) of the rows of a file, kept as the rows
-    stream past on their way to the database: the fast path's summary without reading
-    the rows back. Lines (PostgreSQL) are counted in C-level loops (map, itemgetter,
-    Counter); rows (SQLite) as executemany draws them. A row too short for the fields
-    counted raises IndexError."""
+    """Counts of the rows of a file by (month, category, force) and by LSOA, kept as the
+    rows stream past on their way to the database: the fast path's summary without
+    reading the rows back. Blocks of lines (PostgreSQL) and of rows (SQLite) are
+    counted in C-level loops (slices or map, itemgetter, Counter), rows read by
+    csv.reader as executemany draws them. A row too short for the fields counted raises
+    IndexError."""
 
     def __init__(self, table: str, fields: list[str]) -> None:
         month, chars, force, category, lsoa = _TALLY[table]
         self.table = table
         self.chars = chars
-        # A key is (month, category[, force][, LSOA]): only the fields the table has.
+        # Two counts, not one by all four fields: the groups of each are a few dozen and
+        # a few hundred, where their combinations are thousands to fold.
         picked = [fields.index(month), fields.index(category)]
-        self._force_at = self._lsoa_at = None
         if force is not None:
-            self._force_at = len(picked)
             picked.append(fields.index(force))
-        if lsoa is not None:
-            self._lsoa_at = len(picked)
-            picked.append(fields.index(lsoa))
-        self._key = itemgetter(*picked)
+        self._key = itemgetter(*picked)  # (month, category[, force])
+        self._lsoa = itemgetter(fields.index(lsoa)) if lsoa is not None else None
+        self._picked = picked
+        self._lsoa_at = fields.index(lsoa) if lsoa is not None else None
+        self._width = len(fields)
+        # A carriage return before a line end stays on the last value: taken off only
+        # where that value is counted (the outcome type of an outcomes file).
+        self._last_counted = max([*picked, self._lsoa_at or 0]) == self._width - 1
         self.counts: Counter[tuple[Any, ...]] = Counter()
+        self.lsoas: Counter[Any] = Counter()
 
     def rows(
         self, rows: Iterable[Sequence[str]], every: Callable[[], None] | None = None
@@ -86,55 +90,63 @@ class Tally:
         """Pass rows already split into fields (csv.reader's, for a file with double
         quotes) through, counting each; `every` is called each 5,000 rows. (A file without
         them is split and counted a block at a time instead: add_rows.)"""
-        counts, key = self.counts, self._key
-        get = counts.get
+        counts, key, lsoas, lsoa = self.counts, self._key, self.lsoas, self._lsoa
+        get, get_lsoa = counts.get, lsoas.get
         for n, row in enumerate(rows, 1):
             group = key(row)
             counts[group] = get(group, 0) + 1
+            if lsoa is not None:
+                code = lsoa(row)
+                lsoas[code] = get_lsoa(code, 0) + 1
             if every is not None and not n % 5_000:
                 every()
             yield row
 
-    def add_rows(self, rows: Iterable[Sequence[Any]]) -> None:
-        """Count rows already split into fields (text, or bytes), in a C-level loop."""
+    def add_rows(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Count rows already split into fields (text, or bytes), in C-level loops."""
         self.counts.update(map(self._key, rows))
+        if self._lsoa is not None:
+            self.lsoas.update(map(self._lsoa, rows))
 
-    def add_lines(self, lines: Iterable[bytes]) -> None:
-        """Count lines of a CSV file without a double quote anywhere (so each field is
-        exactly the bytes between commas, as PostgreSQL's COPY reads it), their ends
-        already taken off (bytes.splitlines). The summary decodes the values."""
-        self.add_rows(map(bytes.split, lines, repeat(b",")))
+    def add_block(self, data: bytes) -> None:
+        """Count whole lines (each ending in a line end) of a CSV file without a double
+        quote anywhere, so that each field is exactly the bytes between commas, as
+        PostgreSQL's COPY reads it. The block is split once, at line ends and commas
+        alike, and each field counted is every width-th value: no object per line but
+        the keys. This holds only if every line has as many values as the file has
+        columns, which COPY checks line by line: a tally of lines COPY refused is never
+        used. The summary decodes the values."""
+        if self._last_counted and b"\r" in data:
+            data = data.replace(b"\r\n", b"\n")
+        values = data[:-1].replace(b"\n", b",").split(b",")
+        width = self._width
+        if len(values) % width:
+            raise ValueError("a line with too few or too many values: the general path names it")
+        self.counts.update(zip(*(values[at::width] for at in self._picked), strict=True))
+        if self._lsoa_at is not None:
+            self.lsoas.update(values[self._lsoa_at :: width])
 
     def fold(self) -> Summary:
         """The summary the database would give for these rows (summarise), but for their
         ids (first_id, last_id), which the caller sets once the database has them all."""
-        category, has_lsoa = _TALLY[self.table][3], self._lsoa_at is not None
+        category, has_lsoa = _TALLY[self.table][3], self._lsoa is not None
         builder = _Builder(has_lsoa, category)
-        # Fold the counts into the two groupings first (a few hundred keys), then turn
-        # bytes (the lines PostgreSQL's COPY read) into text: UTF-8, as the database
-        # has already checked, or checks as this runs.
-        force_at, lsoa_at = self._force_at, self._lsoa_at
-        by_category_raw: Counter[tuple[Any, Any, Any]] = Counter()
-        by_lsoa_raw: Counter[Any] = Counter()
-        for key, n in self.counts.items():
-            force = key[force_at] if force_at is not None else ""
-            by_category_raw[(key[0], force, key[1])] += n
-            if lsoa_at is not None:
-                by_lsoa_raw[key[lsoa_at]] += n
 
+        # Bytes (the lines PostgreSQL's COPY read) become text: UTF-8, as the database
+        # has already checked, or checks as this runs.
         def text(value: Any) -> str:
             return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
         by_category: Counter[tuple[str, str, str]] = Counter()
-        for (month, force, kind), n in by_category_raw.items():
+        for key, n in self.counts.items():
+            force = text(key[2]) if len(key) > 2 else ""
             # The month of a date and time (stop and search) is its first characters.
-            by_category[(text(month)[: self.chars], text(force), text(kind))] += n
-        by_lsoa = {text(lsoa): n for lsoa, n in by_lsoa_raw.items()}
+            by_category[(text(key[0])[: self.chars], force, text(key[1]))] += n
         for (month, force, kind), n in by_category.items():
             builder.add(month, force, kind, None, 0, n, 0, 0)
         if has_lsoa:
-            for lsoa, n in by_lsoa.items():
-                builder.add(None, None, None, lsoa, 1, n, 0, 0)
+            for lsoa, n in self.lsoas.items():
+                builder.add(None, None, None, text(lsoa), 1, n, 0, 0)
         return builder.finish()
 
 

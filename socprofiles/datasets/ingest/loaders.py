@@ -45,6 +45,8 @@ RowProgress = Callable[[int], None]
 # write returns once the socket has room, so a smaller piece keeps both sides busy.
 PIECE = 1 << 17
 
+TEXT_FORMAT = "FORMAT text, DELIMITER ',', NULL '', ENCODING 'UTF8'"
+
 
 @dataclass
 class LoadResult:
@@ -63,7 +65,7 @@ class LoadResult:
 def fast_path_applies(spec: TableSpec, source: Source) -> bool:
     """Only an uncompressed CSV whose header is exactly the published one, in order, and
     (the general path's checks name what is wrong with the others: a compressed file's
-    size once expanded, say). Lines over the length limit are found by fast_copy."""
+    size once expanded, say). Lines over the length limit are found by FastLoads.load."""
     if not spec.target.startswith("datasets_") or source.format != "csv":
         return False
     if source.compression:
@@ -126,39 +128,59 @@ def _body(source: Source) -> Iterator[bytes]:
     yield from chunks
 
 
-def _sent(source: Source, copy: Any, progress: RowProgress | None) -> Iterator[bytes]:
-    """Each chunk of the file's rows (no header), once COPY has it."""
+def _count_sent(
+    source: Source,
+    copy: Any,
+    tally: Tally | None,
+    progress: RowProgress | None,
+    prefix: bytes = b"",
+) -> None:
+    """Send the file's rows (no header) to COPY a piece of whole lines at a time, each
+    line behind `prefix` if one is given, then measure the piece's lines (and count them,
+    with a tally) while the server parses it. The part after a piece's last line end
+    waits for the next piece."""
+    pending = b""
     done = len(source.header_line)
     for chunk in _body(source):
         for start in range(0, len(chunk), PIECE):
             piece = chunk[start : start + PIECE]
-            copy.write(piece)
+            data = pending + piece
+            cut = data.rfind(b"\n") + 1
+            whole, pending = data[:cut], data[cut:]
+            if whole:
+                copy.write(_prefixed(whole, prefix) if prefix else whole)
             done += len(piece)
             if progress is not None:
                 progress(done)
-            yield piece
+            _measure(whole, tally)
+    if pending:  # a last line with no line end
+        copy.write(prefix + pending)
+        _measure(pending + b"\n", tally)
 
 
-def _count_sent(
-    source: Source, copy: Any, tally: Tally | None, progress: RowProgress | None
-) -> None:
-    """Send the file to COPY a piece at a time, then measure the piece's lines (and count
-    them, with a tally) while the server parses it. A line is taken whole: the part after
-    a piece's last line end waits for the next piece."""
-    pending = b""
-    for chunk in _sent(source, copy, progress):
-        data = pending + chunk
-        cut = data.rfind(b"\n") + 1
-        pending = data[cut:]
-        lines = data[:cut].splitlines()
-        _within_limit(lines)
-        if tally is not None:
-            tally.add_lines(lines)
-    if pending:
-        lines = pending.splitlines()
-        _within_limit(lines)
-        if tally is not None:
-            tally.add_lines(lines)
+def _prefixed(lines: bytes, prefix: bytes) -> bytes:
+    """Whole lines (the last ending in a line end), each behind the prefix."""
+    return prefix + lines[:-1].replace(b"\n", b"\n" + prefix) + b"\n"
+
+
+def _measure(data: bytes, tally: Tally | None) -> None:
+    """Whole lines (each ending in a line end): measured, and counted with a tally."""
+    _lines_within_limit(data)
+    if tally is not None and data:
+        tally.add_block(data)
+
+
+def _lines_within_limit(data: bytes) -> None:
+    """As _within_limit, for lines ending in a line end, without taking them apart: from
+    each line's start, the next line end must come within the limit. The last one found
+    in that reach is where the next search starts, so a block takes a few searches."""
+    limit = Limits().max_line_bytes - 1
+    start, end = 0, len(data)
+    while start < end:
+        found = data.rfind(b"\n", start, start + limit + 1)
+        if found < 0:
+            raise ValueError("a line over the length limit: the general path names it")
+        start = found + 1
 
 
 def _within_limit(lines: list[Any]) -> None:
@@ -183,30 +205,120 @@ def _copy_options(source: Source) -> str:
     Otherwise the CSV format. The header line is never sent."""
     if source.quoted or source.backslash:
         return "FORMAT csv, ENCODING 'UTF8'"
-    return "FORMAT text, DELIMITER ',', NULL '', ENCODING 'UTF8'"
+    return TEXT_FORMAT
 
 
-def fast_copy(
-    spec: TableSpec, source: Source, data_file_id: int, progress: RowProgress | None = None
-) -> FastLoad:
-    """Stream the file into its fact table, under a savepoint of its own (a failure undoes
-    this file only); the database parses and type-checks it, and the rows are tallied on
-    the way (for the summary). Raises if the database refuses a row, or if the tally and
-    the database do not agree on how many rows there were."""
-    if not source.scanned:  # how COPY reads it depends on what the scan saw
-        apply_scan(source, scan(source.path))
-    if source.longest_line > Limits().max_line_bytes:
-        # Found before a byte is sent (a line across chunks would otherwise be held whole
-        # in memory); the lines inside a chunk are measured as the file streams.
-        raise ValueError("a line over the length limit: the general path names it")
-    if connection.vendor == "postgresql":
-        after, last, summary = _copy_postgresql(spec, source, data_file_id, progress)
-    else:
+class FastLoads:
+    """The fast loads of one batch, in turn, each file under a savepoint of its own (a
+    failure undoes that file only): the database parses and type-checks each file, and
+    its rows are tallied on the way (for the summary).
+
+    On PostgreSQL a loaded file's savepoint stays open until the next file starts: it is
+    released, and the file's last id read, in the round trip that opens the next one.
+    close() does it for the last file; until then its last_id is not known."""
+
+    def __init__(self) -> None:
+        # The loaded file whose savepoint is open: (savepoint, id sequence, load).
+        self._open: tuple[str, str, FastLoad] | None = None
+
+    def load(
+        self,
+        spec: TableSpec,
+        source: Source,
+        data_file_id: int,
+        progress: RowProgress | None = None,
+    ) -> FastLoad:
+        """Stream one file into its fact table. Raises if the database refuses a row, or
+        if the tally and the database do not agree on how many rows there were."""
+        if not source.scanned:  # how COPY reads it depends on what the scan saw
+            apply_scan(source, scan(source.path))
+        if source.longest_line > Limits().max_line_bytes:
+            # Found before a byte is sent (a line across chunks would otherwise be held
+            # whole in memory); the lines inside a chunk are measured as the file streams.
+            raise ValueError("a line over the length limit: the general path names it")
+        if connection.vendor == "postgresql":
+            return self._copy_postgresql(spec, source, data_file_id, progress)
         with transaction.atomic():
             after, last, summary = _insert_sqlite(spec, source, data_file_id, progress)
-    if summary is not None and summary.rows:
-        summary.first_id, summary.last_id = after + 1, last
-    return FastLoad(after_id=after, last_id=last, summary=summary)
+        return _ended(FastLoad(after_id=after, last_id=last, summary=summary), last)
+
+    def close(self) -> None:
+        """Release the last file's savepoint and read its last id."""
+        if self._open is not None:
+            with connection.cursor() as cursor:
+                self._release(cursor, "", [])
+
+    def _release(self, cursor: Any, then: str, params: list[Any]) -> None:
+        """Run `then` (its first result a row), releasing the open file's savepoint and
+        reading its last id first in the same round trip, if a file is open."""
+        if self._open is None:
+            cursor.execute(then, params)
+            return
+        savepoint, sequence, load = self._open
+        self._open = None
+        cursor.execute(
+            f"RELEASE SAVEPOINT {savepoint}; SELECT currval(%s); {then}", [sequence, *params]
+        )
+        cursor.cursor.nextset()
+        _ended(load, int(cursor.fetchone()[0]))  # the session's last id: the file's last row
+        if then:
+            cursor.cursor.nextset()
+
+    def _copy_postgresql(
+        self, spec: TableSpec, source: Source, data_file_id: int, progress: RowProgress | None
+    ) -> FastLoad:
+        table = spec.target
+        tally = Tally(table, spec.fields)
+        summary: Summary | None = None
+        savepoint = f"fast_file_{int(data_file_id)}"
+        # In the text format each line is sent behind its file number, cheaper for the
+        # server than the column's default (the transaction setting), which the CSV format
+        # still uses: there a quoted value may hold a line end, so lines are not rows.
+        inline = _copy_options(source) == TEXT_FORMAT
+        columns = ["data_file_id", *spec.fields] if inline else spec.fields
+        with connection.cursor() as cursor:
+            sequence = _sequence(cursor, table)
+            # The savepoint, the file number for the table's default and the session's
+            # next id in one round trip (the sequence hands each session blocks of ids, so
+            # its own last value says nothing about ours: the file's ids come after this).
+            self._release(
+                cursor,
+                f"SAVEPOINT {savepoint}; "
+                "SELECT set_config('socprofiles.data_file', %s, true), nextval(%s)",
+                [str(data_file_id), sequence],
+            )
+            cursor.cursor.nextset()
+            after = int(cursor.fetchone()[1])
+            try:
+                with cursor.cursor.copy(
+                    f"COPY {table} ({', '.join(columns)}) FROM STDIN ({_copy_options(source)})"
+                ) as copy:
+                    # PostgreSQL's CSV reader takes a double quote anywhere in a value as
+                    # the start or end of a quoted part; Python's only at its start. The two
+                    # could read different values from a line with one, so such a file's
+                    # lines are only measured, and its rows summarised from what the
+                    # database holds. Without a quote both read the same values, the bytes
+                    # between commas.
+                    counted = None if source.quoted else tally
+                    prefix = f"{int(data_file_id)},".encode() if inline else b""
+                    _count_sent(source, copy, counted, progress, prefix)
+                    if counted is not None:  # folded while the server parses the last piece
+                        summary = counted.fold()
+                _agree(cursor.cursor.rowcount, summary)
+            except BaseException:
+                cursor.execute(f"ROLLBACK TO SAVEPOINT {savepoint}; RELEASE SAVEPOINT {savepoint}")
+                raise
+        load = FastLoad(after_id=after, last_id=after, summary=summary)
+        self._open = (savepoint, sequence, load)
+        return load
+
+
+def _ended(load: FastLoad, last: int) -> FastLoad:
+    """The load with its last id (after_id where no row came), and its summary's range."""
+    load.last_id = last
+    if load.summary is not None and load.summary.rows:
+        load.summary.first_id, load.summary.last_id = load.after_id + 1, last
+    return load
 
 
 def _agree(copied: int, summary: Summary | None) -> None:
@@ -214,53 +326,6 @@ def _agree(copied: int, summary: Summary | None) -> None:
         raise ValueError(
             f"the database read {copied:,} rows and the tally {summary.rows:,}: not the same file"
         )
-
-
-def _copy_postgresql(
-    spec: TableSpec, source: Source, data_file_id: int, progress: RowProgress | None
-) -> tuple[int, int, Summary | None]:
-    table = spec.target
-    tally = Tally(table, spec.fields)
-    summary: Summary | None = None
-    savepoint = f"fast_file_{int(data_file_id)}"
-    with connection.cursor() as cursor:
-        sequence = _sequence(cursor, table)
-        # The savepoint, the file number for the table's default and the session's next
-        # id in one round trip (the sequence hands each session blocks of ids, so its own
-        # last value says nothing about ours: the file's ids come after this one).
-        cursor.execute(
-            f"SAVEPOINT {savepoint}; "
-            "SELECT set_config('socprofiles.data_file', %s, true), nextval(%s)",
-            [str(data_file_id), sequence],
-        )
-        cursor.cursor.nextset()
-        after = int(cursor.fetchone()[1])
-        try:
-            with cursor.cursor.copy(
-                f"COPY {table} ({', '.join(spec.fields)}) FROM STDIN ({_copy_options(source)})"
-            ) as copy:
-                # PostgreSQL's CSV reader takes a double quote anywhere in a value as the
-                # start or end of a quoted part; Python's only at its start. The two could
-                # read different values from a line with one, so such a file's lines are
-                # only measured, and its rows summarised from what the database holds.
-                # Without a quote both read the same values, the bytes between commas.
-                counted = None if source.quoted else tally
-                _count_sent(source, copy, counted, progress)
-                if counted is not None:  # folded while the server parses the last piece
-                    summary = counted.fold()
-            copied = cursor.cursor.rowcount
-            _agree(copied, summary)
-        except BaseException:
-            cursor.execute(f"ROLLBACK TO SAVEPOINT {savepoint}; RELEASE SAVEPOINT {savepoint}")
-            raise
-        last = after
-        if copied:
-            cursor.execute(f"RELEASE SAVEPOINT {savepoint}; SELECT currval(%s)", [sequence])
-            cursor.cursor.nextset()
-            last = int(cursor.fetchone()[0])
-        else:
-            cursor.execute(f"RELEASE SAVEPOINT {savepoint}")
-    return after, last, summary
 
 
 def _insert_sqlite(

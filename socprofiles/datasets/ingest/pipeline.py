@@ -29,8 +29,8 @@ from . import checks
 from .errors import ImportRefused
 from .loaders import (
     FastLoad,
+    FastLoads,
     LoadResult,
-    fast_copy,
     fast_path_applies,
     general_load_fact,
     general_load_feed,
@@ -405,6 +405,7 @@ def _load_fast_batch(items: list[_Pending], say: Progress, known: _Known) -> Non
 
     with transaction.atomic():
         loaded: list[tuple[_Pending, FastLoad]] = []
+        loads = FastLoads()
         for item in items:
             spec, source = item.spec, item.source
             assert spec is not None and source is not None
@@ -412,7 +413,7 @@ def _load_fast_batch(items: list[_Pending], say: Progress, known: _Known) -> Non
             if known.already_imported(item):
                 continue
             try:  # under a savepoint: one file's failure is its own
-                load = fast_copy(
+                load = loads.load(
                     spec, source, data_file.pk, progress=_bytes_progress(say, data_file.size)
                 )
                 loaded.append((item, load))
@@ -420,6 +421,7 @@ def _load_fast_batch(items: list[_Pending], say: Progress, known: _Known) -> Non
                 if must_stop(error):
                     raise
                 logger.info("fast path failed for %s: %s", source.name, error)
+        loads.close()  # the last file's last id
         audits: list[Any] = []  # written together: one hold of the audit chain per batch
         saves: list[DataFile] = []  # and the files' records in one statement
         imported = _Imported()

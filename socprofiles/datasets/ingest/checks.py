@@ -109,16 +109,16 @@ class Tally:
             self.lsoas.update(map(self._lsoa, rows))
 
     def add_block(self, data: bytes) -> None:
-        """Count whole lines (each ending in a line end) of a CSV file without a double
-        quote anywhere, so that each field is exactly the bytes between commas, as
+        """Count whole lines (between line ends, the last without its own) of a CSV file
+        without a double quote anywhere, so that each field is exactly the bytes between commas, as
         PostgreSQL's COPY reads it. The block is split once, at line ends and commas
         alike, and each field counted is every width-th value: no object per line but
         the keys. This holds only if every line has as many values as the file has
         columns, which COPY checks line by line: a tally of lines COPY refused is never
         used. The summary decodes the values."""
         if self._last_counted and b"\r" in data:
-            data = data.replace(b"\r\n", b"\n")
-        values = data[:-1].replace(b"\n", b",").split(b",")
+            data = data.replace(b"\r\n", b"\n").removesuffix(b"\r")
+        values = data.replace(b"\n", b",").split(b",")
         width = self._width
         if len(values) % width:
             raise ValueError("a line with too few or too many values: the general path names it")

@@ -116,16 +116,22 @@ def _sequence(cursor: Any, table: str) -> str:
     return _SEQUENCES[table]
 
 
-def _body(source: Source) -> Iterator[bytes]:
-    """The file's bytes after its header line (the first line, wherever it ends)."""
-    chunks = source.iter_bytes_without_repeated_headers()
-    for chunk in chunks:
-        end = chunk.find(b"\n")
-        if end >= 0:
-            if end + 1 < len(chunk):
-                yield chunk[end + 1 :]
-            break
-    yield from chunks
+def _pieces(source: Source) -> Iterator[bytes]:
+    """The file's bytes after its header line (the first line), a piece at a time."""
+    if source.compression or source.repeated_headers:  # never on the fast path today
+        chunks = source.iter_bytes_without_repeated_headers()
+        for chunk in chunks:
+            end = chunk.find(b"\n")
+            if end >= 0:
+                if end + 1 < len(chunk):
+                    yield chunk[end + 1 :]
+                break
+        yield from chunks
+        return
+    with source.path.open("rb") as handle:
+        handle.seek(len(source.header_line))
+        while piece := handle.read(PIECE):
+            yield piece
 
 
 def _count_sent(
@@ -138,46 +144,49 @@ def _count_sent(
     """Send the file's rows (no header) to COPY a piece of whole lines at a time, each
     line behind `prefix` if one is given, then measure the piece's lines (and count them,
     with a tally) while the server parses it. The part after a piece's last line end
-    waits for the next piece."""
+    waits for the next piece, and so does that line end: each piece is sent as the line
+    end before it, then its lines, the prefix put after each line end inside them."""
     pending = b""
+    before = prefix  # what goes before the next piece's first line
     done = len(source.header_line)
-    for chunk in _body(source):
-        for start in range(0, len(chunk), PIECE):
-            piece = chunk[start : start + PIECE]
-            data = pending + piece
-            cut = data.rfind(b"\n") + 1
-            whole, pending = data[:cut], data[cut:]
-            if whole:
-                copy.write(_prefixed(whole, prefix) if prefix else whole)
-            done += len(piece)
-            if progress is not None:
-                progress(done)
-            _measure(whole, tally)
+    for piece in _pieces(source):
+        data = pending + piece if pending else piece
+        cut = data.rfind(b"\n")
+        done += len(piece)
+        if cut < 0:
+            pending = data
+            continue
+        lines, pending = data[:cut], data[cut + 1 :]
+        copy.write(before)
+        copy.write(lines.replace(b"\n", b"\n" + prefix) if prefix else lines)
+        before = b"\n" + prefix
+        if progress is not None:
+            progress(done)
+        _measure(lines, tally)
     if pending:  # a last line with no line end
-        copy.write(prefix + pending)
-        _measure(pending + b"\n", tally)
+        copy.write(before + pending)
+        _measure(pending, tally)
+    elif before != prefix:
+        copy.write(b"\n")  # the last line's end
 
 
-def _prefixed(lines: bytes, prefix: bytes) -> bytes:
-    """Whole lines (the last ending in a line end), each behind the prefix."""
-    return prefix + lines[:-1].replace(b"\n", b"\n" + prefix) + b"\n"
+def _measure(lines: bytes, tally: Tally | None) -> None:
+    """Whole lines, between line ends (the last without its own): measured, and counted
+    with a tally."""
+    _lines_within_limit(lines)
+    if tally is not None:
+        tally.add_block(lines)
 
 
-def _measure(data: bytes, tally: Tally | None) -> None:
-    """Whole lines (each ending in a line end): measured, and counted with a tally."""
-    _lines_within_limit(data)
-    if tally is not None and data:
-        tally.add_block(data)
-
-
-def _lines_within_limit(data: bytes) -> None:
-    """As _within_limit, for lines ending in a line end, without taking them apart: from
-    each line's start, the next line end must come within the limit. The last one found
-    in that reach is where the next search starts, so a block takes a few searches."""
+def _lines_within_limit(lines: bytes) -> None:
+    """As _within_limit, for lines between line ends, without taking them apart: from
+    each line's start, the next line end (or the end) must come within the limit. The
+    last line end found in that reach is where the next search starts, so a block takes
+    a few searches."""
     limit = Limits().max_line_bytes - 1
-    start, end = 0, len(data)
-    while start < end:
-        found = data.rfind(b"\n", start, start + limit + 1)
+    start, end = 0, len(lines)
+    while end - start > limit:
+        found = lines.rfind(b"\n", start, start + limit + 1)
         if found < 0:
             raise ValueError("a line over the length limit: the general path names it")
         start = found + 1

@@ -3,9 +3,10 @@
 Fast path (police.uk fact tables, a file exactly as published): the database parses the
 file itself. PostgreSQL receives the bytes after the header through COPY (the text format
 with commas where the file has no double quote and no backslash, which then reads the
-same values as the CSV format, faster; the CSV format otherwise) with the file number in
-a transaction setting the table's default reads; once a piece is sent, its lines are
-counted while the server parses it. SQLite receives the rows through executemany
+same values as the CSV format, faster; the CSV format otherwise) with the file number
+on each line (the text format) or in a transaction setting the table's default reads
+(the CSV format); once a piece is sent, its lines are counted while the server parses
+it. SQLite receives the rows through executemany
 (empty values turned to NULL in SQL): a file with no double quote split on commas a
 block of lines at a time, any other read by csv.reader; counted on the way. The tally
 (counts by month, force, category and LSOA) is the file's summary, so the rows are never

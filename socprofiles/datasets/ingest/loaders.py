@@ -148,7 +148,7 @@ def _count_sent(
     waits for the next piece, and so does that line end: each piece is sent as the line
     end before it, then its lines, the prefix put after each line end inside them."""
     pending = b""
-    before = prefix  # what goes before the next piece's first line
+    started = False  # lines were sent: the line end after the last of them is held back
     done = len(source.header_line)
     for piece in _pieces(source):
         data = pending + piece if pending else piece
@@ -158,16 +158,17 @@ def _count_sent(
             pending = data
             continue
         lines, pending = data[:cut], data[cut + 1 :]
-        copy.write(before)
+        if lead := b"\n" + prefix if started else prefix:
+            copy.write(lead)
         copy.write(lines.replace(b"\n", b"\n" + prefix) if prefix else lines)
-        before = b"\n" + prefix
+        started = True
         if progress is not None:
             progress(done)
         _measure(lines, tally)
     if pending:  # a last line with no line end
-        copy.write(before + pending)
+        copy.write((b"\n" + prefix if started else prefix) + pending)
         _measure(pending, tally)
-    elif before != prefix:
+    elif started:
         copy.write(b"\n")  # the last line's end
 
 
@@ -259,8 +260,9 @@ class FastLoads:
                 self._release(cursor, "", [])
 
     def _release(self, cursor: Any, then: str, params: list[Any]) -> None:
-        """Run `then` (its first result a row), releasing the open file's savepoint and
-        reading its last id first in the same round trip, if a file is open."""
+        """Run `then`, after releasing the open file's savepoint and reading its last id in
+        the same round trip if a file is open; the cursor is left at `then`'s first
+        result."""
         if self._open is None:
             cursor.execute(then, params)
             return

@@ -215,6 +215,26 @@ def test_every_row_arrives_whole_and_as_published(
     assert _rows() == len(published) + other.imported
 
 
+@pytest.mark.parametrize(
+    ("rows", "ending", "expected"),
+    [(0, "\n", 0), (0, "", 0), (1, "", 1), (2, "\r\n", 2), (3, "\n\n", 3)],
+)
+def test_short_files_and_their_ends(
+    shared: Path, owner, tmp_path: Path, rows: int, ending: str, expected: int
+) -> None:  # type: ignore[no-untyped-def]
+    """The header alone (with or without its line end), a last line without one, and a
+    blank line at the end (which only the general path skips): each imports what it
+    holds, on both databases."""
+    lines = DURHAM[0].read_text(encoding="utf-8-sig").splitlines()[: rows + 1]
+    path = tmp_path / "2022-01-durham-street-short.csv"
+    path.write_text("\n".join(lines) + ending, encoding="utf-8")
+    dataset = make_dataset("police_street", owner=owner)
+    data_file = import_one(dataset, path)
+    assert data_file.status == FileStatus.IMPORTED, data_file.message
+    assert data_file.imported == expected == _rows()
+    assert StreetCrime.objects.filter(data_file_id=data_file.pk).count() == expected
+
+
 def test_a_different_file_of_the_same_month_adds_only_new_crimes(
     shared: Path, owner, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

@@ -304,6 +304,32 @@ def test_a_bad_file_in_a_batch_does_not_stop_the_others(
     assert broken.report[0]["row"] == len(lines)
 
 
+def test_a_file_the_database_refuses_between_two_good_ones(
+    shared: Path, owner, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """COPY refuses the middle file (a coordinate that is not a number): its rows go, the
+    files either side keep theirs, and each good file's recorded id range holds its rows
+    (on PostgreSQL the first file's range is read as the refused one starts)."""
+    from django.db.models import Max, Min
+
+    bad, _ = _durham_with(tmp_path, "east", {4: "east"})
+    dataset = make_dataset("police_street", owner=owner)
+    good_a, broken, good_b = import_files(dataset, DURHAM[0], bad, DURHAM[1])
+    assert (good_a.status, broken.status, good_b.status) == (
+        FileStatus.IMPORTED,
+        FileStatus.REFUSED,
+        FileStatus.IMPORTED,
+    )
+    assert [(p["row"], p["column"]) for p in broken.report] == [(6, "Longitude")]
+    assert _rows() == good_a.imported + good_b.imported
+    for data_file in (good_a, good_b):
+        held = StreetCrime.objects.filter(data_file_id=data_file.pk).aggregate(
+            low=Min("id"), high=Max("id")
+        )
+        assert data_file.first_row_id <= held["low"] <= held["high"] <= data_file.last_row_id
+        assert data_file.last_row_id - data_file.first_row_id + 1 >= data_file.imported
+
+
 def test_skipping_bad_rows_when_allowed(shared: Path, owner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     lines = DURHAM[0].read_text(encoding="utf-8-sig").splitlines(keepends=True)
     lines[5] = lines[5].replace("2022-01", "Jan 2022")

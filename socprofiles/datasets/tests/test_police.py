@@ -326,8 +326,10 @@ def test_a_file_the_database_refuses_between_two_good_ones(
         held = StreetCrime.objects.filter(data_file_id=data_file.pk).aggregate(
             low=Min("id"), high=Max("id")
         )
-        assert data_file.first_row_id <= held["low"] <= held["high"] <= data_file.last_row_id
-        assert data_file.last_row_id - data_file.first_row_id + 1 >= data_file.imported
+        first, last = data_file.first_row_id, data_file.last_row_id
+        assert first is not None and last is not None
+        assert first <= held["low"] <= held["high"] <= last
+        assert last - first + 1 >= data_file.imported
 
 
 def test_skipping_bad_rows_when_allowed(shared: Path, owner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

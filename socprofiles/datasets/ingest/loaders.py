@@ -286,7 +286,8 @@ class FastLoads:
         # In the text format each line is sent behind its file number, cheaper for the
         # server than the column's default (the transaction setting), which the CSV format
         # still uses: there a quoted value may hold a line end, so lines are not rows.
-        inline = _copy_options(source) == TEXT_FORMAT
+        options = _copy_options(source)
+        inline = options == TEXT_FORMAT
         columns = ["data_file_id", *spec.fields] if inline else spec.fields
         with connection.cursor() as cursor:
             sequence = _sequence(cursor, table)
@@ -303,7 +304,7 @@ class FastLoads:
             after = int(cursor.fetchone()[1])
             try:
                 with cursor.cursor.copy(
-                    f"COPY {table} ({', '.join(columns)}) FROM STDIN ({_copy_options(source)})"
+                    f"COPY {table} ({', '.join(columns)}) FROM STDIN ({options})"
                 ) as copy:
                     # PostgreSQL's CSV reader takes a double quote anywhere in a value as
                     # the start or end of a quoted part; Python's only at its start. The two

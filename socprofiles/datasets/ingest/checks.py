@@ -78,9 +78,14 @@ class Tally:
         self._picked = picked
         self._lsoa_at = fields.index(lsoa) if lsoa is not None else None
         self._width = len(fields)
-        # A carriage return before a line end stays on the last value: taken off only
-        # where that value is counted (the outcome type of an outcomes file).
-        self._last_counted = max([*picked, self._lsoa_at or 0]) == self._width - 1
+        counted = [*picked, *([] if self._lsoa_at is None else [self._lsoa_at])]
+        # A block is split at commas alone where neither a line's first value nor its last
+        # is counted (a street file): a line's last value and the next line's first then
+        # stay joined, uncounted, carriage return and all. Otherwise at line ends too, and
+        # a carriage return is taken off where the last value is counted (an outcome's
+        # type).
+        self._joined = min(counted) > 0 and max(counted) < self._width - 1
+        self._last_counted = max(counted) == self._width - 1
         self.counts: Counter[tuple[Any, ...]] = Counter()
         self.lsoas: Counter[Any] = Counter()
 
@@ -110,21 +115,36 @@ class Tally:
 
     def add_block(self, data: bytes) -> None:
         """Count whole lines (between line ends, the last without its own) of a CSV file
-        without a double quote anywhere, so that each field is exactly the bytes between commas, as
-        PostgreSQL's COPY reads it. The block is split once, at line ends and commas
-        alike, and each field counted is every width-th value: no object per line but
-        the keys. This holds only if every line has as many values as the file has
-        columns, which COPY checks line by line: a tally of lines COPY refused is never
-        used. The summary decodes the values."""
-        if self._last_counted and b"\r" in data:
-            data = data.replace(b"\r\n", b"\n").removesuffix(b"\r")
-        values = data.replace(b"\n", b",").split(b",")
+        without a double quote anywhere, so that each field is exactly the bytes between
+        commas, as PostgreSQL's COPY reads it. The block is split once (see __init__) and
+        each field counted is every n-th value: no object per line but the keys. This
+        holds only if every line has as many values as the file has columns, which COPY
+        checks line by line: a tally of lines COPY refused is never used. The summary
+        decodes the values."""
         width = self._width
-        if len(values) % width:
+        if self._joined:
+            values = data.split(b",")
+            step = width - 1  # the values a line adds: one is shared with the next line
+            whole = len(values) >= width and not (len(values) - 1) % step
+        else:
+            if self._last_counted and b"\r" in data:
+                data = data.replace(b"\r\n", b"\n").removesuffix(b"\r")
+            values = data.replace(b"\n", b",").split(b",")
+            step = width
+            whole = not len(values) % width
+        if not whole:
             raise ValueError("a line with too few or too many values: the general path names it")
-        self.counts.update(zip(*(values[at::width] for at in self._picked), strict=True))
+        columns = [values[at::step] for at in self._picked]  # month, category[, force]
+        if all(_constant(column) for i, column in enumerate(columns) if i != 1):
+            # One month (and force) in the block, as in a month's file: counted by
+            # category alone, without a key per line.
+            for category, n in Counter(columns[1]).items():
+                key = (columns[0][0], category, *(c[0] for c in columns[2:]))
+                self.counts[key] += n
+        else:
+            self.counts.update(zip(*columns, strict=True))
         if self._lsoa_at is not None:
-            self.lsoas.update(values[self._lsoa_at :: width])
+            self.lsoas.update(values[self._lsoa_at :: step])
 
     def fold(self) -> Summary:
         """The summary the database would give for these rows (summarise), but for their
@@ -148,6 +168,12 @@ class Tally:
             for lsoa, n in self.lsoas.items():
                 builder.add(None, None, None, text(lsoa), 1, n, 0, 0)
         return builder.finish()
+
+
+def _constant(column: list[Any]) -> bool:
+    """Every value the same (the first and last compared first, the cheap refusal)."""
+    first = column[0]
+    return first == column[-1] and column.count(first) == len(column)
 
 
 def bad_coordinates(table: str, data_file_ids: list[int], after_id: int) -> dict[int, int]:

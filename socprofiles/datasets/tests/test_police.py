@@ -578,3 +578,48 @@ def test_the_workers_time_limit_stops_the_import_and_is_not_taken_for_a_bad_file
         services.data_file_import(data_file=data_file, progress=out_of_time)
     assert seen.count("importing") == 1  # the general path did not start it again
     assert _rows() == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "relatives"),
+    [
+        # Two months and two forces mixed in one block, and a month's block alone.
+        (
+            "police_street",
+            [f"street/2022-0{m}-durham-street.csv" for m in (1, 2)]
+            + ["street/2022-01-btp-street.csv"],
+        ),
+        ("police_outcomes", ["outcomes/2018-01-bedfordshire-outcomes.csv"]),
+        ("police_stop_search", ["stop_and_search/2022-09-metropolitan-stop-and-search.csv"]),
+    ],
+)
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"])
+def test_the_tally_of_blocks_counts_what_a_csv_reader_reads(
+    shared: Path, kind: str, relatives: list[str], line_end: str
+) -> None:
+    """Blocks split at commas (and line ends, where a line's first or last value counts)
+    give the counts csv.reader's rows give, whatever the months and forces in a block."""
+    import csv
+
+    from socprofiles.datasets.ingest.checks import Tally
+    from socprofiles.datasets.ingest.specs import BUILT_IN
+
+    spec = BUILT_IN[kind]
+    files = [
+        (shared / "police_uk" / r).read_text(encoding="utf-8-sig").splitlines()[1:]
+        for r in relatives
+    ]
+    unquoted = [[line for line in lines if '"' not in line][:400] for lines in files]
+    mixed = [line for pair in zip(*unquoted, strict=False) for line in pair]
+    half = len(mixed) // 2
+    blocks = [mixed[:half], mixed[half:], unquoted[0][:50]]
+    by_blocks, by_rows = Tally(spec.target, spec.fields), Tally(spec.target, spec.fields)
+    for block in blocks:
+        by_blocks.add_block(line_end.join(block).encode())
+        by_rows.add_rows([[v.encode() for v in row] for row in csv.reader(block)])
+    assert sum(by_blocks.counts.values()) == sum(len(b) for b in blocks)
+    assert by_blocks.counts == by_rows.counts
+    assert by_blocks.lsoas == by_rows.lsoas
+    assert by_blocks.fold().by_month == by_rows.fold().by_month
+    with pytest.raises(ValueError, match="too few or too many"):
+        by_blocks.add_block((line_end.join(blocks[2]) + ",extra").encode())

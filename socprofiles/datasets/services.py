@@ -32,6 +32,7 @@ from .models import (
     DataFile,
     DataSet,
     DataSetKind,
+    FileStatus,
     Imd2019Domains,
     Imd2019Rank,
     LsoaPlacement,
@@ -200,9 +201,11 @@ def data_file_register_many(
     files: list[tuple[Path, str]],
     keep_in_place: bool = False,
     max_rejected: int = 0,
+    start: bool = False,
 ) -> list[DataFile]:
     """Record several files (path, original name) for import into one data set, in one
-    statement; as data_file_register."""
+    statement; as data_file_register. With start, they are recorded as importing from
+    now: the caller imports them at once (data_file_import_many(..., started=True))."""
     if actor is not None and not permissions.can_upload(actor, dataset):
         raise PermissionDenied
     if max_rejected < 0:
@@ -210,6 +213,7 @@ def data_file_register_many(
             "The number of bad rows to skip cannot be negative.", field="max_rejected"
         )
     records = []
+    now = timezone.now() if start else None
     for path, original_name in files:
         name = Path(original_name).name[:255] or "upload"
         if keep_in_place:
@@ -226,6 +230,8 @@ def data_file_register_many(
                 size=stored.stat().st_size if stored.exists() else 0,
                 uploaded_by=actor,
                 max_rejected=max_rejected,
+                status=FileStatus.RUNNING if start else FileStatus.QUEUED,
+                started_at=now,
             )
         )
     return DataFile.objects.bulk_create(records)
@@ -283,11 +289,16 @@ def data_file_import(
 
 
 def data_file_import_many(
-    *, data_files: list[DataFile], progress: pipeline.Progress | None = None, **options: Any
+    *,
+    data_files: list[DataFile],
+    progress: pipeline.Progress | None = None,
+    started: bool = False,
+    **options: Any,
 ) -> list[pipeline.Outcome]:
     """Import several files now, as one batch: each file is still all or nothing, but the
-    files the fast path takes share one transaction, one summary query and one commit."""
-    outcomes = pipeline.run_batch(data_files, progress=progress, **options)
+    files the fast path takes share one transaction, one summary query and one commit.
+    started: the files were registered as importing from now (register_many's start)."""
+    outcomes = pipeline.run_batch(data_files, progress=progress, started=started, **options)
     for data_file in data_files:
         cache.delete(progress_key(data_file.pk))
     return outcomes

@@ -98,12 +98,17 @@ def run(data_file: DataFile, *, progress: Progress | None = None, **options: Any
 
 
 def run_batch(
-    data_files: list[DataFile], *, progress: Progress | None = None, **options: Any
+    data_files: list[DataFile],
+    *,
+    progress: Progress | None = None,
+    started: bool = False,
+    **options: Any,
 ) -> list[Outcome]:
     """Import stored files (of one or more data sets), in order. Never raises for bad
-    input: each data file records what happened to it."""
+    input: each data file records what happened to it. started: the files are already
+    recorded as importing from now (registered so, to be imported at once)."""
     say = progress or (lambda stage, done, total: None)
-    pending = _start(data_files, options)
+    pending = _start(data_files, options, recorded=started)
     fast: list[_Pending] = []
     with _Scans() as scans:
         known = _Known(scans)
@@ -118,16 +123,27 @@ def run_batch(
     return [item.outcome for item in pending]  # type: ignore[misc]
 
 
-def _start(data_files: list[DataFile], options: dict[str, Any]) -> list[_Pending]:
+def _start(
+    data_files: list[DataFile], options: dict[str, Any], *, recorded: bool
+) -> list[_Pending]:
     from socprofiles.datasets.models import DataFile, FileStatus
 
-    now = timezone.now()
-    DataFile.objects.filter(pk__in=[d.pk for d in data_files]).update(
-        status=FileStatus.RUNNING, started_at=now
-    )
+    # Files registered as importing from now need no statement of their own (a file
+    # left "running" by a stopped worker, run again, is not one of them: its start is
+    # recorded anew).
+    waiting = [
+        d
+        for d in data_files
+        if not (recorded and d.status == FileStatus.RUNNING and d.started_at is not None)
+    ]
+    if waiting:
+        now = timezone.now()
+        DataFile.objects.filter(pk__in=[d.pk for d in waiting]).update(
+            status=FileStatus.RUNNING, started_at=now
+        )
+        for data_file in waiting:
+            data_file.status, data_file.started_at = FileStatus.RUNNING, now
     started = time.perf_counter()
-    for data_file in data_files:
-        data_file.status, data_file.started_at = FileStatus.RUNNING, now
     return [_Pending(data_file=d, started=started, options=options) for d in data_files]
 
 

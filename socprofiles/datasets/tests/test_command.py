@@ -79,3 +79,60 @@ def test_failures_exit_with_status_1_and_say_why(world: World, tmp_path: Path) -
 def test_bad_arguments(world: World, args: list[str], message: str) -> None:
     with pytest.raises(CommandError, match=message):
         call_command("import_dataset", *args, stdout=StringIO(), stderr=StringIO())
+
+
+def test_the_commands_files_are_recorded_as_importing_when_registered(
+    shared: Path, world: World
+) -> None:
+    """The command registers its files as importing from then (it imports them at once):
+    the import keeps that start and sends no statement of its own to record it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from socprofiles.datasets.models import DataFile
+
+    with CaptureQueriesContext(connection) as queries:
+        call_command(
+            "import_dataset", "police_street", str(STREET / "2022-01-durham-street.csv"),
+            "--partnership", world.partnership.slug, "--keep-in-place", stdout=StringIO(),
+        )  # fmt: skip
+    data_file = DataFile.objects.latest("pk")
+    assert data_file.status == FileStatus.IMPORTED
+    assert data_file.started_at is not None and data_file.finished_at is not None
+    assert abs((data_file.started_at - data_file.created_at).total_seconds()) < 1
+    assert data_file.started_at <= data_file.finished_at
+    updates = [
+        q["sql"] for q in queries if "UPDATE" in q["sql"] and "datasets_datafile" in q["sql"]
+    ]
+    assert len(updates) == 1  # the import's result, nothing before it
+
+
+def test_a_file_left_running_by_a_stopped_worker_records_its_new_start(
+    shared: Path, world: World
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from socprofiles.datasets import services
+
+    from .conftest import make_dataset
+
+    dataset = make_dataset(
+        "police_street", owner=world.partnership.lead_organisation, partnership=world.partnership
+    )
+    long_ago = timezone.now() - timedelta(hours=3)
+    (data_file,) = services.data_file_register_many(
+        actor=None,
+        dataset=dataset,
+        files=[(STREET / "2022-01-durham-street.csv", "2022-01-durham-street.csv")],
+        keep_in_place=True,
+        start=True,
+    )
+    type(data_file).objects.filter(pk=data_file.pk).update(started_at=long_ago)
+    data_file.refresh_from_db()
+    services.data_file_import_many(data_files=[data_file])  # the task runs it again
+    data_file.refresh_from_db()
+    assert data_file.status == FileStatus.IMPORTED
+    assert data_file.started_at is not None
+    assert data_file.started_at > long_ago + timedelta(hours=2)

@@ -78,11 +78,15 @@ class Command(BaseCommand):
                 files=found,
                 keep_in_place=options["keep_in_place"],
                 max_rejected=options["max_rejected"],
+                start=True,  # imported straight after, in this process
             )
         tty = sys.stdout.isatty() and not options["json"]
         extra = {k: options[k] for k in ("code_field", "name_field") if options[k]}
         services.data_file_import_many(
-            data_files=data_files, progress=self._bar(len(data_files)) if tty else None, **extra
+            data_files=data_files,
+            progress=self._bar(len(data_files)) if tty else None,
+            started=True,
+            **extra,
         )
         if tty:
             self.stdout.write("")

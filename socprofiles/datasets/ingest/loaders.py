@@ -69,7 +69,7 @@ def fast_path_applies(spec: TableSpec, source: Source) -> bool:
     size once expanded, say). Lines over the length limit are found by FastLoads.load."""
     if not spec.target.startswith("datasets_") or source.format != "csv":
         return False
-    if source.compression:
+    if source.compression or source.repeated_headers:  # sent to COPY as it lies on disk
         return False
     return [h.strip() for h in source.header] == [col.label for col in spec.columns]
 
@@ -118,17 +118,9 @@ def _sequence(cursor: Any, table: str) -> str:
 
 
 def _pieces(source: Source) -> Iterator[bytes]:
-    """The file's bytes after its header line (the first line), a piece at a time."""
-    if source.compression or source.repeated_headers:  # never on the fast path today
-        chunks = source.iter_bytes_without_repeated_headers()
-        for chunk in chunks:
-            end = chunk.find(b"\n")
-            if end >= 0:
-                if end + 1 < len(chunk):
-                    yield chunk[end + 1 :]
-                break
-        yield from chunks
-        return
+    """The file's bytes after its header line (the first line), a piece at a time, as
+    they lie on disk (fast_path_applies takes no compressed file, nor one with repeated
+    headers)."""
     with source.path.open("rb") as handle:
         handle.seek(len(source.header_line))
         while piece := handle.read(PIECE):
